@@ -1,0 +1,12 @@
+// The Functions app's entry point (package.json "main"). The worker, or the local host in
+// src/local/, loads this file; it configures the app and registers every function.
+import { app } from '@azure/functions';
+import { loadConfig } from './config/index.js';
+import { buildDeps } from './deps.js';
+import { registerSiteFunctions } from './functions/site.js';
+
+app.setup({ enableHttpStream: true });
+
+const deps = buildDeps(loadConfig());
+
+registerSiteFunctions(deps);

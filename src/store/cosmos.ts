@@ -1,0 +1,41 @@
+import { CosmosClient, type Container, type Database } from '@azure/cosmos';
+import { ManagedIdentityCredential } from '@azure/identity';
+import type { Config } from '../config/index.js';
+import { CONTAINERS, type ContainerName } from './containers.js';
+
+export type Containers = Record<ContainerName, Container>;
+
+/**
+ * Connects to Cosmos DB: with the account key when one is configured (local stack), otherwise with the
+ * managed identity through data-plane RBAC (Azure). Endpoint discovery is off: the gateway talks to the
+ * one endpoint it is given (a serverless account has one region, and the local server has no others).
+ */
+export function createCosmosClient(config: Config): CosmosClient {
+  const { endpoint, key } = config.cosmos;
+  const connectionPolicy = { enableEndpointDiscovery: false };
+  if (key) return new CosmosClient({ endpoint, key, connectionPolicy });
+  const clientId = config.entra.managedIdentityClientId;
+  const aadCredentials = clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+  return new CosmosClient({ endpoint, aadCredentials, connectionPolicy });
+}
+
+/** The containers by name, without any network call (Azure's are created by the Bicep). */
+export function openContainers(client: CosmosClient, databaseId: string): Containers {
+  const database = client.database(databaseId);
+  return Object.fromEntries(
+    Object.entries(CONTAINERS).map(([name, spec]) => [name, database.container(spec.id)]),
+  ) as Containers;
+}
+
+/** Creates the database and containers if missing: for the local stack and tests (Azure: the Bicep). */
+export async function ensureContainers(client: CosmosClient, databaseId: string): Promise<Database> {
+  const { database } = await client.databases.createIfNotExists({ id: databaseId });
+  for (const spec of Object.values(CONTAINERS)) {
+    await database.containers.createIfNotExists({
+      id: spec.id,
+      partitionKey: { paths: [spec.partitionKey] },
+      defaultTtl: spec.defaultTtl,
+    });
+  }
+  return database;
+}
