@@ -1,4 +1,7 @@
 import type { Config } from './config/index.js';
+import { createCimdResolver } from './oauth/cimd.js';
+import { createCosmosClientStore, type ClientStore } from './store/clients.js';
+import { createCosmosClient, openContainers } from './store/cosmos.js';
 
 /**
  * Everything the functions need, built once from the configuration at start-up and passed in, so a
@@ -7,8 +10,16 @@ import type { Config } from './config/index.js';
  */
 export interface Deps {
   config: Config;
+  /** OAuth clients: DCR clients in Cosmos, CIMD clients fetched from their URL. */
+  clients: ClientStore;
 }
 
 export function buildDeps(config: Config): Deps {
-  return { config };
+  const containers = openContainers(createCosmosClient(config), config.cosmos.database);
+  const cimd = createCimdResolver({
+    allowLoopback: config.registration.cimdAllowLoopback,
+    redirectUriAllowlist: config.registration.redirectUriAllowlist,
+    clientNameAllowlist: config.registration.clientNameAllowlist,
+  });
+  return { config, clients: createCosmosClientStore({ container: containers.clients, cimd }) };
 }

@@ -4,9 +4,13 @@ import { app } from '@azure/functions';
 import { loadConfig } from './config/index.js';
 import { buildDeps } from './deps.js';
 import { registerSiteFunctions } from './functions/site.js';
+import { registerDiscoveryFunctions } from './functions/discovery.js';
+import { registerRegistrationFunctions } from './functions/register.js';
 
 app.setup({ enableHttpStream: true });
 
 const deps = buildDeps(loadConfig());
 
 registerSiteFunctions(deps);
+registerDiscoveryFunctions(deps);
+registerRegistrationFunctions(deps);

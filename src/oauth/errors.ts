@@ -52,3 +52,5 @@ export class InvalidRedirectUriError extends OAuthError { static override readon
 export class InvalidClientMetadataError extends OAuthError { static override readonly errorCode = 'invalid_client_metadata'; }
 export class ServerError extends OAuthError { static override readonly errorCode = 'server_error'; static override readonly status = 500; }
 export class TemporarilyUnavailableError extends OAuthError { static override readonly errorCode = 'temporarily_unavailable'; static override readonly status = 503; }
+/** A request body over the endpoint's limit: `invalid_request`, but with HTTP 413 so proxies and clients see why. */
+export class PayloadTooLargeError extends OAuthError { static override readonly errorCode = 'invalid_request'; static override readonly status = 413; }

@@ -1,0 +1,27 @@
+import { OAuthError, ServerError } from '../oauth/errors.js';
+import type { HttpOutput } from './types.js';
+
+/** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
+export const NO_STORE: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
+
+export function jsonResponse(status: number, body: unknown, headers: Record<string, string> = {}): HttpOutput {
+  return { status, jsonBody: body, headers: { 'Content-Type': 'application/json', ...headers } };
+}
+
+/** An `OAuthError` as its RFC 6749 §5.2 JSON body, with its status and `Cache-Control: no-store`. */
+export function oauthErrorResponse(error: OAuthError, headers: Record<string, string> = {}): HttpOutput {
+  return jsonResponse(error.status, error.toResponseObject(), { ...NO_STORE, ...headers });
+}
+
+/** Something to log when an endpoint fails unexpectedly (the Functions `InvocationContext.error` fits). */
+export type ErrorLogger = (message: string, error: unknown) => void;
+
+/**
+ * Turns anything a handler threw into a response: an `OAuthError` as itself, anything else as a
+ * generic `server_error` (its details go to the log only, never to the client).
+ */
+export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
+  if (error instanceof OAuthError) return oauthErrorResponse(error);
+  log?.('Unexpected error in an OAuth endpoint', error);
+  return oauthErrorResponse(new ServerError('The server hit an unexpected error. Try again; if it persists, tell the operator.'));
+}
