@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { DecryptionError } from '../crypto/aead.js';
 import { createDataKey, unwrapDataKey, wrapDataKey } from '../crypto/key-wrap.js';
 import type { CodeStore } from '../store/codes.js';
 import type { GrantRecord, GrantStore, GrantUser, Versioned } from '../store/grants.js';
@@ -51,6 +52,12 @@ export interface RedeemCodeParams {
 export interface AuthenticatedAccess {
   grant: GrantInfo;
   claims: AccessTokenClaims;
+  /**
+   * The grant's data key, from inside the token. Secret: only to seal towards the gateway itself
+   * (for example the tool session header), so a later `entraAccessToken(grant.id, grantKey)` can
+   * open the grant's Entra tokens. Never log it or send it to a client.
+   */
+  grantKey: Uint8Array;
   /** The user's Entra access token, renewed on the way when near expiry. Never put it in a response or a log. */
   entraTokens(): Promise<EntraAccessToken>;
 }
@@ -87,6 +94,12 @@ export interface GrantService {
   revoke(token: string, params?: { clientId?: string }): Promise<void>;
   revokeGrant(grantId: string, reason: string): Promise<void>;
   authenticateAccessToken(token: string): Promise<AuthenticatedAccess>;
+  /**
+   * The grant's Entra access token for someone holding its data key (see `AuthenticatedAccess.grantKey`),
+   * renewed first when near expiry; the grant is read as in `authenticateAccessToken` (cache, 30 s).
+   * Throws `InvalidTokenError` when the grant has ended or was revoked, or the key is not the grant's.
+   */
+  entraAccessToken(grantId: string, grantKey: Uint8Array): Promise<EntraAccessToken>;
 }
 
 export interface GrantServiceOptions {
@@ -223,8 +236,19 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
       return {
         grant: infoOf(grant.value),
         claims,
+        grantKey,
         entraTokens: () => currentEntraAccessToken(renewal, grant, grantKey),
       };
+    },
+
+    async entraAccessToken(grantId, grantKey) {
+      const grant = await grantForAccess(grantId);
+      try {
+        return await currentEntraAccessToken(renewal, grant, grantKey);
+      } catch (err) {
+        if (err instanceof DecryptionError) throw new InvalidTokenError('The key presented is not this session\'s.');
+        throw err;
+      }
     },
   };
 

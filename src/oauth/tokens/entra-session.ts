@@ -2,10 +2,11 @@ import { openJson, sealJson } from '../../crypto/aead.js';
 import { ConcurrentUpdateError, type GrantRecord, type GrantStore, type SealedEntraTokens, type Versioned } from '../../store/grants.js';
 import { InvalidTokenError } from '../errors.js';
 
-/** Entra tokens as MSAL returns them. */
+/** Entra tokens as the Entra client (`src/entra/upstream.ts`, `EntraTokens`) returns them. */
 export interface EntraTokenSet {
   accessToken: string;
-  expiresOn: Date;
+  /** Epoch milliseconds. */
+  expiresOn: number;
   /** Absent when Entra returned none (no `offline_access`); the session then ends with the access token. */
   refreshToken?: string;
 }
@@ -19,7 +20,8 @@ export type RefreshUpstream = (entraRefreshToken: string) => Promise<EntraTokenS
 /** The Entra access token handed to tools (the Entra refresh token never leaves this module). */
 export interface EntraAccessToken {
   accessToken: string;
-  expiresOn: Date;
+  /** Epoch milliseconds. */
+  expiresOn: number;
 }
 
 /** Renew the Entra access token when less than this is left, so a tool never gets one about to lapse. */
@@ -27,16 +29,12 @@ export const ENTRA_RENEW_BEFORE_MS = 5 * 60 * 1000;
 
 const PURPOSE = 'entra-tokens';
 
-interface StoredEntraTokens {
-  accessToken: string;
-  expiresOn: number;
-  refreshToken?: string;
-}
+type StoredEntraTokens = EntraTokenSet;
 
 export async function sealEntraTokens(tokens: EntraTokenSet, dataKey: Uint8Array): Promise<SealedEntraTokens> {
   const stored: StoredEntraTokens = {
     accessToken: tokens.accessToken,
-    expiresOn: tokens.expiresOn.getTime(),
+    expiresOn: tokens.expiresOn,
     ...(tokens.refreshToken ? { refreshToken: tokens.refreshToken } : {}),
   };
   return { sealed: await sealJson(dataKey, stored, PURPOSE), accessTokenExpiresAt: stored.expiresOn };
@@ -46,7 +44,7 @@ export async function openEntraTokens(sealed: SealedEntraTokens, dataKey: Uint8A
   const stored = await openJson<StoredEntraTokens>(dataKey, sealed.sealed, PURPOSE);
   return {
     accessToken: stored.accessToken,
-    expiresOn: new Date(stored.expiresOn),
+    expiresOn: stored.expiresOn,
     ...(stored.refreshToken ? { refreshToken: stored.refreshToken } : {}),
   };
 }
@@ -76,7 +74,7 @@ export async function currentEntraAccessToken(
   for (let attempt = 0; attempt < 5; attempt++) {
     const sealed = usableEntra(grant.value);
     const stored = await openEntraTokens(sealed, dataKey);
-    if (stored.expiresOn.getTime() - context.nowMs() > ENTRA_RENEW_BEFORE_MS) return accessOnly(stored);
+    if (stored.expiresOn - context.nowMs() > ENTRA_RENEW_BEFORE_MS) return accessOnly(stored);
     if (!renewed || !renewedTokens) {
       if (!stored.refreshToken) {
         throw new InvalidTokenError('The Entra ID session behind this token has expired; sign in again.');
