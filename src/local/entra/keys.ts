@@ -1,0 +1,48 @@
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
+
+interface SigningKey {
+  kid: string;
+  privateKey: CryptoKey;
+  publicJwk: JWK;
+}
+
+/**
+ * The emulator's RS256 signing keys, generated at start. The first key signs; rotated-out keys stay in
+ * the JWKS (as Entra keeps old keys published) so tokens already issued still validate, and a
+ * validator sees a new `kid` it must refetch the JWKS for.
+ */
+export class KeyRing {
+  private keys: SigningKey[] = [];
+
+  static async create(): Promise<KeyRing> {
+    const ring = new KeyRing();
+    await ring.rotate();
+    return ring;
+  }
+
+  /** Adds a new active key; keeps at most `keep` old keys published. */
+  async rotate(keep = 2): Promise<void> {
+    const { privateKey, publicKey } = await generateKeyPair('RS256', { modulusLength: 2048, extractable: true });
+    const jwk = await exportJWK(publicKey);
+    const kid = await calculateJwkThumbprint(jwk);
+    this.keys = [{ kid, privateKey, publicJwk: { ...jwk, kid, use: 'sig' } }, ...this.keys].slice(0, keep + 1);
+  }
+
+  get activeKid(): string {
+    return this.keys[0]!.kid;
+  }
+
+  /** Entra's JWKS shape (`kty`, `use`, `kid`, `n`, `e`, and `issuer` on the v2 keys endpoint). */
+  jwks(issuer?: string): { keys: JWK[] } {
+    return { keys: this.keys.map((k) => ({ ...k.publicJwk, ...(issuer ? { issuer } : {}) })) };
+  }
+
+  publicJwk(kid: string): JWK | undefined {
+    return this.keys.find((k) => k.kid === kid)?.publicJwk;
+  }
+
+  async sign(payload: JWTPayload): Promise<string> {
+    const key = this.keys[0]!;
+    return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid }).sign(key.privateKey);
+  }
+}

@@ -1,0 +1,90 @@
+import { GRAPH_APP_ID } from '../defaults.js';
+import { consentedScopes, findApp, findResource, hasDelegatedConsent, OIDC_SCOPES, type ResourceRef } from './apps.js';
+import { GRAPH_RESOURCE, type AppRegistration, type Directory } from './directory.js';
+import { EntraError } from './errors.js';
+
+/** The scopes of one resource in a request, as the client named them. */
+export interface ResourceScopes {
+  ref: ResourceRef;
+  /** Scope names on the resource (`access_as_user`, `User.Read`, `.default`). */
+  names: string[];
+  /** True when the client used bare names (`User.Read`), which Entra resolves against Microsoft Graph. */
+  bare: boolean;
+}
+
+export interface RequestedScopes {
+  raw: string;
+  oidc: string[];
+  resources: ResourceScopes[];
+}
+
+/**
+ * Parses a v2 `scope` parameter the way Entra does: OIDC scopes; `{resource}/{name}` where the resource is
+ * an app id or an identifier URI; and bare names, which Entra takes as Microsoft Graph scopes (so a bare
+ * `access_as_user` becomes "scope that doesn't exist on the resource 00000003-…", design row 5).
+ */
+export function parseScopes(directory: Directory, client: AppRegistration, raw: string | null): RequestedScopes {
+  const tokens = (raw ?? '').split(/\s+/).filter(Boolean);
+  if (tokens.length === 0) throw new EntraError('missingParameter', { parameter: 'scope' });
+  const oidc: string[] = [];
+  const byApp = new Map<string, ResourceScopes>();
+  for (const token of tokens) {
+    if (OIDC_SCOPES.has(token.toLowerCase())) {
+      if (!oidc.includes(token.toLowerCase())) oidc.push(token.toLowerCase());
+      continue;
+    }
+    const slash = token.lastIndexOf('/');
+    const bare = slash < 0;
+    const prefix = bare ? GRAPH_RESOURCE : token.slice(0, slash);
+    const name = bare ? token : token.slice(slash + 1);
+    const ref = findResource(directory, prefix);
+    if (!ref) throw new EntraError('resourceNotFound', { resource: prefix, tenantName: directory.tenantName });
+    const exposed = (ref.app.exposedScopes ?? []).find((s) => s.toLowerCase() === name.toLowerCase());
+    if (name !== '.default' && !exposed) {
+      throw new EntraError('scopeDoesNotExist', { appName: client.displayName, scope: name, resourceAppId: ref.app.appId });
+    }
+    const entry = byApp.get(ref.app.appId) ?? { ref, names: [], bare };
+    entry.names.push(exposed ?? name);
+    byApp.set(ref.app.appId, entry);
+  }
+  for (const entry of byApp.values()) {
+    if (entry.names.includes('.default') && entry.names.length > 1) throw new EntraError('invalidScope', { scope: raw ?? '' });
+  }
+  return { raw: raw ?? '', oidc, resources: [...byApp.values()] };
+}
+
+/** A token is for one resource (design row 10); only OIDC scopes means a Graph token, as Entra issues. */
+export function singleResource(directory: Directory, scopes: RequestedScopes): ResourceScopes {
+  if (scopes.resources.length > 1) throw new EntraError('multipleResources', { scope: scopes.raw });
+  const only = scopes.resources[0];
+  if (only) return only;
+  const graph = findApp(directory, GRAPH_APP_ID)!;
+  return { ref: { app: graph, requestedAs: GRAPH_RESOURCE, byGuid: false }, names: [], bare: true };
+}
+
+/** Throws AADSTS65001 for the first scope the client holds no consent for. */
+export function requireConsent(client: AppRegistration, scopes: RequestedScopes): void {
+  for (const r of scopes.resources) {
+    const ok = r.names.every((n) =>
+      n === '.default' ? client.appId === r.ref.app.appId || consentedScopes(client, r.ref.app).length > 0 : hasDelegatedConsent(client, r.ref.app, n),
+    );
+    if (!ok) throw new EntraError('consentRequired', { appId: client.appId, appName: client.displayName });
+  }
+}
+
+/** The delegated scopes the token carries (`scp`): `.default` expands to what was consented. */
+export function grantedScopes(client: AppRegistration, r: ResourceScopes): string[] {
+  return r.names.includes('.default') ? consentedScopes(client, r.ref.app) : r.names;
+}
+
+/** The `scope` of the token response, in the form the client asked (Graph's by bare name). */
+export function responseScope(r: ResourceScopes, granted: string[], oidc: string[]): string {
+  const isGraph = r.ref.app.appId === GRAPH_APP_ID;
+  const names = granted.map((n) => (isGraph ? n : `${r.ref.requestedAs}/${n}`));
+  return [...names, ...oidc.filter((s) => s !== 'offline_access')].join(' ');
+}
+
+/** The app asks for its own API by identifier URI: Entra only allows the GUID form on refresh (rows 4, 11). */
+export function isSelfByUri(client: AppRegistration, r: ResourceScopes): boolean {
+  return r.ref.app.appId === client.appId && !r.ref.byGuid;
+}

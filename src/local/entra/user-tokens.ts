@@ -1,0 +1,63 @@
+import type { Platform } from './apps.js';
+import { clientInfo, issueDelegatedAccessToken, issueIdToken, type ClientAuthLevel } from './claims.js';
+import type { EmulatorContext } from './context.js';
+import type { AppRegistration, DirectoryUser } from './directory.js';
+import { EntraError } from './errors.js';
+import { grantedScopes, requireConsent, responseScope, singleResource, type RequestedScopes } from './scopes.js';
+
+export interface UserTokenRequest {
+  client: AppRegistration;
+  user: DirectoryUser;
+  scopes: RequestedScopes;
+  level: ClientAuthLevel;
+  sid: string;
+  platform: Platform;
+  /** Whether the grant may carry a refresh token (the original request asked for `offline_access`). */
+  offline: boolean;
+  clientInfo: boolean;
+  nonce?: string;
+}
+
+export function findUser(ctx: EmulatorContext, oid: string): DirectoryUser {
+  const user = ctx.directory.users.find((u) => u.oid === oid);
+  if (!user) throw new EntraError('grantInvalid');
+  return user;
+}
+
+/** The token response Entra gives for a user: access token for one resource, and RT / ID token as asked. */
+export async function issueUserTokens(ctx: EmulatorContext, r: UserTokenRequest): Promise<Record<string, unknown>> {
+  const resource = singleResource(ctx.directory, r.scopes);
+  requireConsent(r.client, r.scopes);
+  const scp = grantedScopes(r.client, resource);
+  const isGraphOidcOnly = r.scopes.resources.length === 0;
+  const tokenScp = isGraphOidcOnly ? r.scopes.oidc.filter((s) => s !== 'offline_access') : scp;
+  const access = await issueDelegatedAccessToken(ctx.tokens, {
+    client: r.client,
+    user: r.user,
+    resource: resource.ref,
+    scp: tokenScp,
+    authLevel: r.level,
+    sid: r.sid,
+  });
+  const body: Record<string, unknown> = {
+    token_type: 'Bearer',
+    scope: isGraphOidcOnly ? tokenScp.join(' ') : responseScope(resource, scp, r.scopes.oidc),
+    expires_in: access.expiresIn,
+    ext_expires_in: access.expiresIn,
+    access_token: access.token,
+  };
+  if (r.offline) {
+    body.refresh_token = ctx.grants.issueRefreshToken({
+      clientId: r.client.appId,
+      platform: r.platform,
+      userOid: r.user.oid,
+      scope: r.scopes.raw,
+      sid: r.sid,
+    });
+  }
+  if (r.scopes.oidc.includes('openid')) {
+    body.id_token = await issueIdToken(ctx.tokens, { client: r.client, user: r.user, nonce: r.nonce, email: r.scopes.oidc.includes('email') });
+  }
+  if (r.clientInfo) body.client_info = clientInfo(r.user, ctx.directory.tenantId);
+  return body;
+}
