@@ -23,7 +23,7 @@ function isWebUrl(value: string): boolean {
 const webUrl = z.string().max(2000, 'must be at most 2000 characters').refine(isWebUrl, 'must be an https URL (http only on loopback)');
 
 export const ClientMetadataInputSchema = z.object({
-  redirect_uris: z.unknown(),
+  redirect_uris: z.unknown().optional(),
   token_endpoint_auth_method: z.string().optional(),
   grant_types: z.array(z.string()).max(10, 'must have at most 10 entries').optional(),
   response_types: z.array(z.string()).max(10, 'must have at most 10 entries').optional(),
