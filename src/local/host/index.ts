@@ -1,0 +1,110 @@
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { loadApp } from './app-loader.js';
+import { getCoreState } from './functions-core.cjs';
+import { readHostSettings } from './host-json.js';
+import { httpFunctionsOf } from './http-functions.js';
+import type { HostLog } from './invoke.js';
+import type { HostKeys } from './keys.js';
+import { createId } from './mcp/http-util.js';
+import { SseSessions } from './mcp/sse.js';
+import { mcpToolsOf } from './mcp/tools.js';
+import { createRequestListener, type HostRuntime } from './server.js';
+
+/**
+ * The local Functions host: loads a compiled function app as the Node worker would and serves its HTTP
+ * triggers and the MCP extension's endpoints on one port. See docs in DESIGN.md section 6.
+ */
+export interface LocalHostOptions {
+  /** Absolute path of the compiled app entry (e.g. dist/src/index.js) or a fixture module. */
+  appEntry: string;
+  /** 0 = ephemeral; default 7071. */
+  port?: number;
+  /** Default '127.0.0.1'. */
+  hostname?: string;
+  /** Default: host.json at the repo root. */
+  hostJsonPath?: string;
+  /** Undefined = no key checks (as Core Tools). `functionKeys` are host-level keys valid for every function. */
+  keys?: HostKeys;
+  /** Where host and function logs go (default console). */
+  log?: (level: string, message: string) => void;
+}
+
+export interface LocalHost {
+  /** http://127.0.0.1:PORT */
+  url: string;
+  port: number;
+  functions: { name: string; kind: 'http' | 'mcpTool' }[];
+  close(): Promise<void>;
+}
+
+const defaultHostJson = fileURLToPath(new URL('../../../../host.json', import.meta.url));
+
+export async function startLocalHost(options: LocalHostOptions): Promise<LocalHost> {
+  const log = options.log ?? consoleLog;
+  const app = await loadApp(options.appEntry);
+  const settings = readHostSettings(options.hostJsonPath ?? defaultHostJson);
+  const runtime: HostRuntime = {
+    app,
+    settings,
+    httpFunctions: httpFunctionsOf(app.functions, settings.routePrefix),
+    tools: mcpToolsOf(app.functions),
+    keys: options.keys,
+    log,
+    instanceId: createId(),
+    sse: new SseSessions(),
+  };
+  const server = http.createServer(createRequestListener(runtime));
+  const hostname = options.hostname ?? '127.0.0.1';
+  await listen(server, options.port ?? 7071, hostname);
+  const { logSinks } = getCoreState();
+  logSinks.push(log);
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${urlHost(hostname)}:${port}`;
+  log('information', `Local Functions host listening on ${url} (${runtime.httpFunctions.length} HTTP functions, ${runtime.tools.length} MCP tools)`);
+  return {
+    url,
+    port,
+    functions: [
+      ...runtime.httpFunctions.map((f) => ({ name: f.name, kind: 'http' as const })),
+      ...runtime.tools.map((t) => ({ name: t.fn.metadata.name, kind: 'mcpTool' as const })),
+    ],
+    close: async () => {
+      await runtime.sse.closeAll();
+      const index = logSinks.lastIndexOf(log);
+      if (index >= 0) logSinks.splice(index, 1);
+      await closeServer(server);
+    },
+  };
+}
+
+function listen(server: http.Server, port: number, hostname: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, hostname, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** Stops accepting, then drops keep-alive and streaming connections so the port is free at once. */
+function closeServer(server: http.Server): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.close((error) => (error ? reject(error) : resolve()));
+    server.closeAllConnections();
+  });
+}
+
+function urlHost(hostname: string): string {
+  if (hostname === '0.0.0.0') return '127.0.0.1';
+  if (hostname === '::') return '[::1]';
+  return hostname.includes(':') ? `[${hostname}]` : hostname;
+}
+
+const consoleLog: HostLog = (level, message) => {
+  if (level === 'error' || level === 'critical') console.error(`[${level}] ${message}`);
+  else if (level === 'warning') console.warn(`[${level}] ${message}`);
+  else if (level !== 'debug' && level !== 'trace') console.log(`[${level}] ${message}`);
+};
