@@ -2,8 +2,8 @@ import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { GRAPH_APP_ID } from '../defaults.js';
 import { InvalidAuthenticationTokenError } from './errors.js';
 
-/** The two audiences Entra puts in a Graph token, depending on how the scope was asked. */
-export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', GRAPH_APP_ID] as const;
+/** The audiences Entra puts in a Graph token, depending on how the scope was asked (URI, with or without the slash, or app id). */
+export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/', GRAPH_APP_ID] as const;
 
 /** Which Entra the Graph emulator trusts: the Entra emulator (found by discovery), or explicit values. */
 export type TrustedIssuer =

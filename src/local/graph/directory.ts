@@ -58,9 +58,18 @@ export const DEFAULT_GROUPS: readonly DirectoryGroup[] = [
 
 /** The local stack's directory: `LOCAL_USERS` with their Graph profiles and the default groups. */
 export function defaultDirectory(): GraphDirectory {
+  return buildDirectory();
+}
+
+/**
+ * The Graph view of a directory (the Entra emulator's, when given): its users, with the default users'
+ * profile details filled in where the directory has none, and the default group names.
+ */
+export function buildDirectory(input?: { users?: readonly DirectoryUser[]; groups?: readonly DirectoryGroup[] }): GraphDirectory {
+  const users = input?.users ?? LOCAL_USERS;
   return {
-    users: LOCAL_USERS.map((u) => ({ ...u, ...DEFAULT_PROFILES[u.username] })),
-    groups: DEFAULT_GROUPS,
+    users: users.map((u) => ({ ...DEFAULT_PROFILES[u.username], ...u })),
+    groups: [...(input?.groups ?? []), ...DEFAULT_GROUPS.filter((g) => !input?.groups?.some((h) => h.id === g.id))],
   };
 }
 

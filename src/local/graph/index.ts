@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier, type TrustedIssuer } from './auth.js';
-import { defaultDirectory, type DirectoryGroup, type DirectoryUser, type GraphDirectory } from './directory.js';
+import { buildDirectory, type DirectoryGroup, type DirectoryUser, type GraphDirectory } from './directory.js';
 import { GraphError, ResourceNotFoundError, type RequestIds } from './errors.js';
 import { FaultInjector, normalizePath, type FaultHandle, type FaultSpec } from './faults.js';
-import { findResource, requireDelegatedUser } from './resources.js';
+import { findResource, requireDelegatedScope } from './resources.js';
 
 export type { TrustedIssuer, GraphCaller } from './auth.js';
 export { GRAPH_AUDIENCES } from './auth.js';
@@ -20,8 +20,11 @@ export interface GraphEmulatorOptions {
   hostname?: string;
   /** The Entra whose Graph tokens are accepted: the Entra emulator's `{ url, tenantId }`, or issuer + JWKS. */
   entra: TrustedIssuer;
-  /** The users and groups; default: the local stack's (`LOCAL_USERS`), as the Entra emulator has them. */
-  directory?: { users: readonly DirectoryUser[]; groups?: readonly DirectoryGroup[] };
+  /**
+   * The users and groups: pass the Entra emulator's directory so both serve the same people. Default:
+   * the local stack's (`LOCAL_USERS`), which is also the Entra emulator's default.
+   */
+  directory?: { users?: readonly DirectoryUser[]; groups?: readonly DirectoryGroup[] };
   /** The emulator's clock for token lifetimes (default: the real time). */
   now?: () => Date;
 }
@@ -54,9 +57,7 @@ export interface GraphEmulator {
 /** Starts the Microsoft Graph emulator: `/v1.0/me` and `/v1.0/me/memberOf` for Entra-emulator tokens. */
 export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {
   const hostname = options.hostname ?? '127.0.0.1';
-  const directory: GraphDirectory = options.directory
-    ? { users: options.directory.users, groups: options.directory.groups ?? defaultDirectory().groups }
-    : defaultDirectory();
+  const directory: GraphDirectory = buildDirectory(options.directory);
   const faults = new FaultInjector();
   const counters: GraphCounters = { requests: 0, byPath: {}, byStatus: {}, byUser: {}, faults: 0 };
   const entraUrl = 'url' in options.entra ? options.entra.url.replace(/\/+$/, '') : 'https://login.microsoftonline.com';
@@ -81,9 +82,9 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
       counters.faults += 1;
       throw fault;
     }
-    requireDelegatedUser(caller);
+    requireDelegatedScope(caller, resource);
     if (!user) throw new ResourceNotFoundError(caller.oid);
-    return resource({ path, query: url.searchParams, caller, user, directory, baseUrl });
+    return resource.read({ path, query: url.searchParams, caller, user, directory, baseUrl });
   }
 
   const server = createServer((req, res) => {

@@ -28,23 +28,27 @@ export interface ResourceRequest {
   baseUrl: string;
 }
 
-export type Resource = (req: ResourceRequest) => GraphObject;
+export interface Resource {
+  /** Delegated scopes, any one of which lets a caller read it (Graph's permission table). */
+  scopes: readonly string[];
+  read(req: ResourceRequest): GraphObject;
+}
 
 /** The routes the emulator serves, by normalized path. */
 export const RESOURCES: Record<string, Resource> = {
-  '/v1.0/me': me,
-  '/v1.0/me/memberof': memberOf,
+  '/v1.0/me': { scopes: READ_SELF_SCOPES, read: me },
+  '/v1.0/me/memberof': { scopes: [...READ_SELF_SCOPES, ...READ_GROUP_SCOPES], read: memberOf },
 };
 
-const hasAny = (scopes: string[], wanted: string[]) =>
+const hasAny = (scopes: string[], wanted: readonly string[]) =>
   scopes.some((s) => wanted.some((w) => w.toLowerCase() === s.toLowerCase()));
 
 /** What Graph says to a `/me` call that cannot be answered for this caller. */
-export function requireDelegatedUser(caller: GraphCaller): void {
+export function requireDelegatedScope(caller: GraphCaller, resource: Resource): void {
   if (caller.scopes.length === 0) {
     throw new BadRequestError('/me request is only valid with delegated authentication flow.');
   }
-  if (!hasAny(caller.scopes, READ_SELF_SCOPES)) throw new AuthorizationRequestDeniedError();
+  if (!hasAny(caller.scopes, resource.scopes)) throw new AuthorizationRequestDeniedError();
 }
 
 function me({ query, user, baseUrl }: ResourceRequest): GraphObject {
