@@ -77,10 +77,9 @@ export function grantedScopes(client: AppRegistration, r: ResourceScopes): strin
   return r.names.includes('.default') ? consentedScopes(client, r.ref.app) : r.names;
 }
 
-/** The `scope` of the token response, in the form the client asked (Graph's by bare name). */
+/** The `scope` of the token response, in the form the client asked (bare names stay bare). */
 export function responseScope(r: ResourceScopes, granted: string[], oidc: string[]): string {
-  const isGraph = r.ref.app.appId === GRAPH_APP_ID;
-  const names = granted.map((n) => (isGraph ? n : `${r.ref.requestedAs}/${n}`));
+  const names = granted.map((n) => (r.bare ? n : `${r.ref.requestedAs}/${n}`));
   return [...names, ...oidc.filter((s) => s !== 'offline_access')].join(' ');
 }
 
