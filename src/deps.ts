@@ -4,6 +4,9 @@ import { createCosmosClientStore, type ClientStore } from './store/clients.js';
 import { createCosmosClient, openContainers } from './store/cosmos.js';
 import type { RefreshUpstream } from './oauth/tokens/entra-session.js';
 import { createTokenCore, type TokenCore } from './oauth/tokens/wiring.js';
+import { lazyConfidentialClient } from './entra/msal-client.js';
+import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
+import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
 
 /**
  * Everything the functions need, built once from the configuration at start-up and passed in, so a
@@ -14,6 +17,10 @@ export interface Deps extends TokenCore {
   config: Config;
   /** OAuth clients: DCR clients in Cosmos, CIMD clients fetched from their URL. */
   clients: ClientStore;
+  /** The Entra sign-in as a confidential client (MSAL): authorize URL, code redemption, refresh. */
+  entra: EntraUpstream;
+  /** Signed browser values (consent cookie, consent form ticket), keyed with COOKIE_SECRET. */
+  signed: SignedValueCodec;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -24,9 +31,12 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     redirectUriAllowlist: config.registration.redirectUriAllowlist,
     clientNameAllowlist: config.registration.clientNameAllowlist,
   });
+  const entra = createEntraUpstream(lazyConfidentialClient(config), { baseUrl: config.baseUrl, apiScope: config.entra.apiScope });
   return {
     config,
     clients: createCosmosClientStore({ container: containers.clients, cimd }),
-    ...createTokenCore(config, containers, parts.refreshUpstream),
+    ...createTokenCore(config, containers, parts.refreshUpstream ?? ((refreshToken) => entra.refresh(refreshToken))),
+    entra,
+    signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
   };
 }

@@ -6,6 +6,8 @@ import { buildDeps } from './deps.js';
 import { registerSiteFunctions } from './functions/site.js';
 import { registerDiscoveryFunctions } from './functions/discovery.js';
 import { registerRegistrationFunctions } from './functions/register.js';
+import { registerAuthorizeFunctions } from './functions/authorize.js';
+import { registerTokenFunctions } from './functions/token.js';
 
 app.setup({ enableHttpStream: true });
 
@@ -14,3 +16,5 @@ const deps = buildDeps(loadConfig());
 registerSiteFunctions(deps);
 registerDiscoveryFunctions(deps);
 registerRegistrationFunctions(deps);
+registerAuthorizeFunctions(deps);
+registerTokenFunctions(deps);

@@ -1,0 +1,35 @@
+import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
+import type { Deps } from '../deps.js';
+import { handleAuthorize } from '../oauth/authorize.js';
+import { handleCallback } from '../oauth/callback.js';
+import { handleConsent } from '../oauth/consent.js';
+import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
+import { ServerError } from '../oauth/errors.js';
+import { errorPage } from '../oauth/flow/pages.js';
+
+/** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
+export function registerAuthorizeFunctions(deps: Deps): void {
+  const flow: BrowserFlowDeps = {
+    config: deps.config,
+    clients: deps.clients,
+    authorizations: deps.pendingAuthorizations,
+    entra: deps.entra,
+    grants: deps.grants,
+    signed: deps.signed,
+    now: Date.now,
+  };
+  const page = (handler: typeof handleAuthorize) => async (request: HttpRequest, context: InvocationContext) => {
+    const log: FlowLog = { info: (m) => context.log(m), warn: (m) => context.warn(m) };
+    try {
+      return await handler(request, flow, log);
+    } catch (err) {
+      // Details to the log only (they never hold a token: the handlers do not put any in errors).
+      context.error(`${context.functionName}: unexpected error`, err);
+      return errorPage(new ServerError('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator.'));
+    }
+  };
+
+  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(handleAuthorize) });
+  app.http('consent', { route: 'consent', methods: ['POST'], authLevel: 'anonymous', handler: page(handleConsent) });
+  app.http('callback', { route: 'callback', methods: ['GET'], authLevel: 'anonymous', handler: page(handleCallback) });
+}

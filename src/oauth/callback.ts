@@ -1,0 +1,110 @@
+import { explainCallbackError, explainMsalError, type AadstsExplanation } from '../entra/aadsts.js';
+import type { EntraSignIn } from '../entra/upstream.js';
+import type { HttpInput } from '../http/types.js';
+import type { PendingAuthorization } from '../store/authorizations.js';
+import { readCookies } from '../web/cookies.js';
+import { hashPrefix } from './authorize.js';
+import {
+  AccessDeniedError,
+  InvalidRequestError,
+  OAuthError,
+  ServerError,
+  TemporarilyUnavailableError,
+} from './errors.js';
+import { clearedBindingCookie, readBinding } from './flow/browser-state.js';
+import { clientRedirectUrl, redirectResponse } from './flow/client-redirect.js';
+import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';
+import { errorPage, errorRedirect } from './flow/pages.js';
+
+/**
+ * GET /callback: Entra's redirect back to the gateway.
+ *
+ * 1. The `state` must name a pending authorization, once, presented by the browser that started it
+ *    (its binding cookie); otherwise a page, since there is no trusted client to redirect to.
+ * 2. An `error` from Entra is explained (AADSTS code → description for the client, fix for the log)
+ *    and sent to the client.
+ * 3. Entra's code is redeemed with the gateway's PKCE verifier, as a confidential client.
+ * 4. The user's tenant must be allowed; then the grant is created (Entra tokens sealed in it) and the
+ *    gateway's own code is sent to the client with its `state` and `iss`.
+ */
+export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, log: FlowLog): Promise<FlowResponse> {
+  const query = new URL(request.url).searchParams;
+  const state = query.get('state');
+  if (!state) return errorPage(new InvalidRequestError('The sign-in response has no state. Start the sign-in again from your application.'));
+  const cookies = readCookies(request);
+  const flow = hashPrefix(state);
+  let pending: PendingAuthorization;
+  try {
+    pending = await deps.authorizations.consume(state, readBinding(cookies, state) ?? '', deps.now());
+  } catch (err) {
+    if (!(err instanceof OAuthError)) throw err;
+    log.info(`callback: flow ${flow} refused: ${err.description}`);
+    return errorPage(err);
+  }
+  const cleared = [clearedBindingCookie(state)];
+  const { request: authorization } = pending;
+  const toClient = (error: OAuthError): FlowResponse => ({
+    ...errorRedirect(error, authorization.redirectUri, authorization.state, deps.config.baseUrl),
+    cookies: cleared,
+  });
+
+  const entraError = query.get('error');
+  if (entraError) {
+    const explained = explainCallbackError(entraError, query.get('error_description') ?? undefined, callbackUrl(deps));
+    logExplanation(log, `callback: Entra returned "${entraError}" for client ${authorization.clientId} (flow ${flow})`, explained);
+    return toClient(asOAuthError(explained));
+  }
+  const code = query.get('code');
+  if (!code) return toClient(new InvalidRequestError('Entra ID answered without an authorization code.'));
+
+  let signIn: EntraSignIn;
+  try {
+    signIn = await deps.entra.redeemCode({ code, codeVerifier: pending.entraCodeVerifier });
+  } catch (err) {
+    const explained = explainMsalError(err, callbackUrl(deps));
+    logExplanation(log, `callback: redeeming Entra's code failed for client ${authorization.clientId} (flow ${flow})`, explained);
+    return toClient(asOAuthError(explained));
+  }
+  const { user } = signIn;
+  if (!deps.config.entra.allowedTenants.includes(user.tid)) {
+    log.warn(`callback: user ${user.oid} of tenant ${user.tid} refused: the tenant is not in ENTRA_ALLOWED_TENANTS`);
+    return toClient(new AccessDeniedError('Accounts of your organization are not allowed on this server.'));
+  }
+  const created = await deps.grants.createGrant({
+    user,
+    clientId: authorization.clientId,
+    scopes: authorization.scopes,
+    resource: authorization.resource,
+    entra: signIn.tokens,
+  });
+  const gatewayCode = await deps.grants.issueCode(created, {
+    redirectUri: authorization.redirectUri,
+    codeChallenge: authorization.codeChallenge,
+  });
+  log.info(`callback: grant ${created.grant.id} created for user ${user.oid}, client ${authorization.clientId} (flow ${flow})`);
+  const location = clientRedirectUrl(authorization.redirectUri, { code: gatewayCode }, authorization.state, deps.config.baseUrl);
+  return { ...redirectResponse(location), cookies: cleared };
+}
+
+function callbackUrl(deps: BrowserFlowDeps): string {
+  return `${deps.config.baseUrl}/callback`;
+}
+
+function logExplanation(log: FlowLog, what: string, explained: AadstsExplanation): void {
+  const code = explained.code ? `AADSTS${explained.code}` : 'no AADSTS code';
+  log.warn(`${what}: ${code}. Fix: ${explained.fix}`);
+}
+
+function asOAuthError(explained: AadstsExplanation): OAuthError {
+  switch (explained.error) {
+    case 'access_denied':
+    case 'invalid_grant':
+      // invalid_grant is not an authorization-response code (RFC 6749 §4.1.2.1); the sign-in is over
+      // and the client must start again, which is what access_denied tells it.
+      return new AccessDeniedError(explained.description);
+    case 'temporarily_unavailable':
+      return new TemporarilyUnavailableError(explained.description);
+    default:
+      return new ServerError(explained.description);
+  }
+}
