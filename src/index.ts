@@ -8,13 +8,16 @@ import { registerDiscoveryFunctions } from './functions/discovery.js';
 import { registerRegistrationFunctions } from './functions/register.js';
 import { registerAuthorizeFunctions } from './functions/authorize.js';
 import { registerTokenFunctions } from './functions/token.js';
+import { registerMcpFunctions } from './functions/mcp.js';
 
 app.setup({ enableHttpStream: true });
 
-const deps = buildDeps(loadConfig());
+// Exported so a test fixture app can register extra tools against the same dependencies (caches).
+export const deps = buildDeps(loadConfig());
 
 registerSiteFunctions(deps);
 registerDiscoveryFunctions(deps);
 registerRegistrationFunctions(deps);
 registerAuthorizeFunctions(deps);
 registerTokenFunctions(deps);
+registerMcpFunctions(deps);

@@ -1,0 +1,166 @@
+import { InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
+import { formatScope } from '../oauth/scopes.js';
+import { authenticateMcpRequest, MissingTokenError, REQUIRED_SCOPES, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
+import { formatBearerChallenge, resourceMetadataUrl } from './challenge.js';
+import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.js';
+import { forwardToExtension } from './forward.js';
+import type { GrantService } from '../oauth/grants.js';
+import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './headers.js';
+import { ALLOWED_METHODS, matchMcpPath, type McpEndpoint } from './paths.js';
+import type { RingKey } from './sealed.js';
+import { SESSION_HEADER, sealToolSession } from './session-header.js';
+import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
+import { createSseRewriter } from './sse-rewrite.js';
+import { guardStream } from './stream-guard.js';
+
+/** The part of a request the gateway reads (the Functions `HttpRequest` and fetch's `Request` both fit). */
+export interface McpRequest {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Headers;
+  readonly body: ReadableStream<Uint8Array> | null;
+}
+
+export interface McpResponse {
+  status: number;
+  headers: Headers;
+  body?: ReadableStream<Uint8Array> | string;
+}
+
+export interface McpGatewayOptions {
+  baseUrl: string;
+  /** `…/runtime/webhooks/mcp` */
+  extensionUrl: string;
+  /** The `mcp_extension` system key (absent on Core Tools, which checks no keys). */
+  extensionKey?: string;
+  keyRing: readonly RingKey[];
+  /** Upper bound of a tool session header and an SSE message endpoint (the grant's idle lifetime). */
+  sessionLifetimeSeconds: number;
+  authenticator: AuthenticatorDeps;
+  grants: Pick<GrantService, 'entraAccessToken'>;
+  /** How often an open SSE stream re-checks its grant (default 15 s). */
+  sseCheckIntervalMs?: number;
+  now?: () => number;
+  fetch?: typeof fetch;
+}
+
+/** Where unexpected failures are logged (the Functions `context.error`); never given a token. */
+export type ErrorLog = (message: string, error: unknown) => void;
+
+export type McpHandler = (request: McpRequest, logError?: ErrorLog) => Promise<McpResponse>;
+
+/**
+ * The one handler behind every MCP route: strict path match (404), authentication (401/403), method
+ * (405), then forwarding to the extension with the tool session header. Every error the gateway
+ * itself answers is OAuth-shaped JSON (see `errors.ts`).
+ */
+export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler {
+  const now = options.now ?? Date.now;
+  const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(REQUIRED_SCOPES) };
+
+  async function handle(request: McpRequest, logError?: ErrorLog): Promise<McpResponse> {
+    const endpoint = matchMcpPath(request.url);
+    if (!endpoint) throw new NotFoundError('There is nothing here. The MCP endpoints are /mcp (streamable HTTP) and /mcp/sse (legacy SSE).');
+    const principal = await authenticateMcpRequest(options.authenticator, request.headers.get('authorization'));
+    const method = request.method.toUpperCase();
+    const allowed = ALLOWED_METHODS[endpoint];
+    if (!allowed.includes(method)) throw new MethodNotAllowedError(`This endpoint accepts ${allowed.join(', ')}.`, allowed);
+    return forward(endpoint, method, request, principal, logError);
+  }
+
+  async function forward(
+    endpoint: McpEndpoint,
+    method: string,
+    request: McpRequest,
+    principal: McpPrincipal,
+    logError?: ErrorLog,
+  ): Promise<McpResponse> {
+    const query = new URL(request.url, options.baseUrl).searchParams;
+    const expiresAt = Math.floor(now() / 1000) + options.sessionLifetimeSeconds;
+    let target: string;
+    if (endpoint === 'message') {
+      const upstream = await upstreamMessageQuery(options.keyRing, query.get(SESSION_PARAM), sessionOwner(principal), now());
+      if (upstream === undefined) {
+        throw new InvalidRequestError('Unknown or expired SSE session for this user; connect to /mcp/sse again.');
+      }
+      target = `${options.extensionUrl}/message${upstream ? `?${upstream}` : ''}`;
+    } else {
+      target = `${options.extensionUrl}${endpoint === 'sse' ? '/sse' : ''}${upstreamQuery(query)}`;
+    }
+    const gatewayHeaders: Record<string, string> = {
+      [SESSION_HEADER]: await sealToolSession(options.keyRing, principal, now(), options.sessionLifetimeSeconds),
+    };
+    if (options.extensionKey) gatewayHeaders['x-functions-key'] = options.extensionKey;
+    const transform =
+      endpoint === 'sse'
+        ? createSseRewriter({
+            rewriteEndpoint: (data) =>
+              rewriteEndpointData(data, {
+                ring: options.keyRing,
+                upstreamSseUrl: target,
+                upstreamMessageUrl: `${options.extensionUrl}/message`,
+                owner: sessionOwner(principal),
+                expiresAtSeconds: principal.kind === 'entra' ? principal.expiresAt : expiresAt,
+              }),
+          })
+        : undefined;
+    const upstream = await forwardToExtension(
+      { method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body: request.body, transform },
+      options.fetch,
+    );
+    if (upstream.status === 401 || upstream.status === 403) {
+      // The extension refused *our* key: a configuration fault, not the client's. Never relay it as a
+      // 401, which would send the client into a pointless sign-in loop.
+      await upstream.body?.cancel().catch(() => undefined);
+      logError?.('The MCP extension refused the gateway key; check MCP_EXTENSION_KEY.', upstream.status);
+      throw new BadGatewayError('The MCP server is misconfigured; ask its administrator to check the logs.');
+    }
+    let body = upstream.body ?? undefined;
+    if (body && endpoint === 'sse') {
+      body = guardStream(body, {
+        stillAuthorised: () => stillAuthorised(principal),
+        intervalMs: options.sseCheckIntervalMs ?? 15_000,
+      });
+    }
+    return { status: upstream.status, headers: clientResponseHeaders(upstream.headers), body };
+  }
+
+  async function stillAuthorised(principal: McpPrincipal): Promise<boolean> {
+    if (principal.kind === 'entra') return principal.expiresAt * 1000 > now();
+    // The grant service refuses an ended or revoked grant with InvalidTokenError; any other failure
+    // (Entra briefly unreachable during a renewal) keeps the stream: the next check decides again.
+    return options.grants.entraAccessToken(principal.grantId, principal.grantKey).then(
+      () => true,
+      (error: unknown) => !(error instanceof InvalidTokenError),
+    );
+  }
+
+  return async (request, logError) => {
+    try {
+      return await handle(request, logError);
+    } catch (error) {
+      return errorResponse(error, challengeBase, logError);
+    }
+  };
+}
+
+function errorResponse(
+  error: unknown,
+  challenge: { resourceMetadataUrl: string; scope: string },
+  logError?: ErrorLog,
+): McpResponse {
+  let known: OAuthError;
+  if (error instanceof OAuthError) known = error;
+  else {
+    logError?.('Unexpected error in the MCP gateway', error);
+    known = new ServerError('The gateway hit an unexpected error; try again.');
+  }
+  const headers = new Headers({ 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+  if (known instanceof MissingTokenError) headers.set('WWW-Authenticate', formatBearerChallenge(challenge));
+  else if (known instanceof InvalidTokenError || known instanceof InsufficientScopeError) {
+    const code = known instanceof InvalidTokenError ? 'invalid_token' : 'insufficient_scope';
+    headers.set('WWW-Authenticate', formatBearerChallenge({ ...challenge, error: code, errorDescription: known.description }));
+  }
+  if (known instanceof MethodNotAllowedError) headers.set('Allow', known.allow.join(', '));
+  return { status: known.status, headers, body: JSON.stringify(known.toResponseObject()) };
+}

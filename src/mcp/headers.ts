@@ -1,0 +1,78 @@
+/**
+ * Which headers cross the gateway, in each direction. A deny-list rather than an allow-list, because
+ * the extension hands the tool every request header (a tool may want `User-Agent` or
+ * `MCP-Protocol-Version`); what is denied is what must not reach the extension or the client.
+ */
+
+/** RFC 9110 §7.6.1 hop-by-hop headers, plus framing headers that the forwarding fetch recomputes. */
+const HOP_BY_HOP = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'transfer-encoding',
+  'upgrade',
+  'host',
+  'content-length',
+]);
+
+/** Prefix of the headers only the gateway may set; a client's copy is dropped so it cannot forge one. */
+export const GATEWAY_HEADER_PREFIX = 'x-mcp-gateway-';
+
+/**
+ * Never forwarded to the extension: the client's credentials (no token passthrough: the tool gets the
+ * Entra token through the gateway's session header instead), the client's attempt at the extension's
+ * key, the browser's cookies, and `accept-encoding` (fetch decodes bodies, so a compressed upstream
+ * reply would be relayed with a wrong `content-encoding`).
+ */
+const REQUEST_DENIED = new Set(['authorization', 'cookie', 'x-functions-key', 'accept-encoding']);
+
+/** Never relayed to the client: upstream cookies (host affinity) and encodings fetch already undid. */
+const RESPONSE_DENIED = new Set(['set-cookie', 'content-encoding', 'x-functions-key']);
+
+/** Header names listed in `Connection` are hop-by-hop for this hop too (RFC 9110 §7.6.1). */
+function connectionListed(headers: Headers): Set<string> {
+  const listed = headers.get('connection') ?? '';
+  return new Set(listed.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+}
+
+/** The headers the extension receives: the client's, filtered, plus the gateway's own. */
+export function upstreamRequestHeaders(incoming: Headers, gatewayHeaders: Record<string, string>): Headers {
+  const listed = connectionListed(incoming);
+  const out = new Headers();
+  incoming.forEach((value, name) => {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || REQUEST_DENIED.has(lower) || listed.has(lower)) return;
+    if (lower.startsWith(GATEWAY_HEADER_PREFIX)) return;
+    out.set(lower, value);
+  });
+  for (const [name, value] of Object.entries(gatewayHeaders)) out.set(name, value);
+  return out;
+}
+
+/** The headers the client receives from the extension's reply. */
+export function clientResponseHeaders(upstream: Headers): Headers {
+  const listed = connectionListed(upstream);
+  const out = new Headers();
+  upstream.forEach((value, name) => {
+    const lower = name.toLowerCase();
+    if (HOP_BY_HOP.has(lower) || RESPONSE_DENIED.has(lower) || listed.has(lower)) return;
+    if (lower.startsWith(GATEWAY_HEADER_PREFIX)) return;
+    out.set(lower, value);
+  });
+  return out;
+}
+
+/** The client's query string without `code`, the Functions key parameter (the gateway adds its own key as a header). */
+export function upstreamQuery(incoming: URLSearchParams, drop: readonly string[] = []): string {
+  const out = new URLSearchParams();
+  incoming.forEach((value, name) => {
+    if (name.toLowerCase() === 'code' || drop.includes(name)) return;
+    out.append(name, value);
+  });
+  const text = out.toString();
+  return text ? `?${text}` : '';
+}
