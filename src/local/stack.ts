@@ -1,0 +1,257 @@
+import { CosmosClient } from '@azure/cosmos';
+import { randomBytes } from 'node:crypto';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { ensureContainers } from '../store/cosmos.js';
+import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
+import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
+import { startEntraEmulator } from './entra/index.js';
+import { startGraphEmulator, type GraphEmulator } from './graph/index.js';
+import { startLocalHost } from './host/index.js';
+import { startManagedIdentityEmulator } from './managed-identity/index.js';
+import { DEFAULT_PORTS } from './ports.js';
+
+export type EntraEmulator = Awaited<ReturnType<typeof startEntraEmulator>>;
+export type ManagedIdentityEmulator = Awaited<ReturnType<typeof startManagedIdentityEmulator>>;
+export type LocalHost = Awaited<ReturnType<typeof startLocalHost>>;
+
+export interface LocalStackOptions {
+  /** The gateway's port; 0 picks a free one. Default: `PORT`, else 7071. */
+  gatewayPort?: number;
+  /** Start only the emulators (for `func start`); `env` then holds the settings to paste. */
+  emulatorsOnly?: boolean;
+  /** How the gateway proves itself to Entra. Default `managed_identity` (the federated credential). */
+  credential?: 'managed_identity' | 'secret';
+  /** Settings applied over the stack's own (tests force a value this way). */
+  env?: Record<string, string>;
+  /** Where the local host writes host and function logs (default: the host's, the console). */
+  log?: (level: string, message: string) => void;
+}
+
+export interface LocalStackUrls {
+  /** The gateway's base URL (`GATEWAY_BASE_URL`), also in emulators-only mode (for `func start`). */
+  gateway: string;
+  mcp: string;
+  mcpSse: string;
+  health: string;
+  entra: string;
+  /** The tenant's OIDC discovery document on the Entra emulator. */
+  entraDiscovery: string;
+  graph: string;
+  managedIdentity: string;
+  cosmos: string;
+}
+
+export interface LocalStack {
+  urls: LocalStackUrls;
+  /** Every gateway setting the stack chose (local-only values; never log them). */
+  env: Record<string, string>;
+  emulatorsOnly: boolean;
+  cosmos: LocalCosmos;
+  entra: EntraEmulator;
+  managedIdentity: ManagedIdentityEmulator;
+  graph: GraphEmulator;
+  /** The local Functions host running the gateway; absent in emulators-only mode. */
+  host?: LocalHost;
+  /** Stops everything in reverse order and restores `process.env`. */
+  close(): Promise<void>;
+}
+
+const COSMOS_DATABASE = 'mcp-gateway';
+/** The in-process Cosmos server accepts any key; the client just needs one to sign requests. */
+const COSMOS_DUMMY_KEY = 'bG9jYWwtY29zbW9zLWtleS1hbnktdmFsdWUtd29ya3M=';
+
+/**
+ * Starts the whole local stack: Cosmos, Entra, managed identity and Graph emulators, then (unless
+ * emulators-only) the gateway on the local Functions host, configured through `process.env` exactly as
+ * `func start` would be through `local.settings.json`. On a failure, whatever started is stopped again.
+ */
+export async function startLocalStack(options: LocalStackOptions = {}): Promise<LocalStack> {
+  const emulatorsOnly = options.emulatorsOnly ?? false;
+  const gatewayPort = await resolveGatewayPort(options.gatewayPort, emulatorsOnly);
+  const gatewayUrl = `http://localhost:${gatewayPort}`;
+  const started: { close(): Promise<void> }[] = [];
+  let restoreEnv = () => {};
+
+  const closeAll = async () => {
+    const errors: unknown[] = [];
+    for (const part of started.reverse()) await part.close().catch((err: unknown) => errors.push(err));
+    started.length = 0;
+    restoreEnv();
+    if (errors.length > 0) throw new AggregateError(errors, 'the local stack did not stop cleanly');
+  };
+
+  try {
+    const cosmos = await onPreferredPort(DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
+    started.push(cosmos);
+    await createDatabase(cosmos.endpoint);
+
+    const entra = await onPreferredPort(DEFAULT_PORTS.entra, (port) =>
+      startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`] }),
+    );
+    started.push(entra);
+    const managedIdentity = await onPreferredPort(DEFAULT_PORTS.managedIdentity, (port) =>
+      startManagedIdentityEmulator({ entra, port }),
+    );
+    started.push(managedIdentity);
+    const graph = await onPreferredPort(DEFAULT_PORTS.graph, (port) =>
+      // Graph serves the people Entra signs in: one directory for both.
+      startGraphEmulator({ port, entra: { url: entra.url, tenantId: entra.tenantId }, directory: entra.directory }),
+    );
+    started.push(graph);
+
+    const mcpExtensionKey = randomSecret();
+    const env = gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, options });
+    const urls: LocalStackUrls = {
+      gateway: gatewayUrl,
+      mcp: `${gatewayUrl}/mcp`,
+      mcpSse: `${gatewayUrl}/mcp/sse`,
+      health: `${gatewayUrl}/health`,
+      entra: entra.url,
+      entraDiscovery: `${entra.url}/${entra.tenantId}/v2.0/.well-known/openid-configuration`,
+      graph: graph.url,
+      managedIdentity: managedIdentity.endpoint,
+      cosmos: cosmos.endpoint,
+    };
+
+    let host: LocalHost | undefined;
+    if (!emulatorsOnly) {
+      // The app reads its configuration from process.env when the host imports it, as under `func start`.
+      restoreEnv = applyEnv(env);
+      host = await startLocalHost({
+        appEntry: fileURLToPath(new URL('../index.js', import.meta.url)),
+        port: gatewayPort,
+        keys: { systemKeys: { mcp_extension: mcpExtensionKey } },
+        log: options.log,
+      });
+      started.push(host);
+    }
+    return { urls, env, emulatorsOnly, cosmos, entra, managedIdentity, graph, host, close: closeAll };
+  } catch (err) {
+    await closeAll().catch(() => {});
+    throw err;
+  }
+}
+
+interface SettingsInput {
+  gatewayUrl: string;
+  cosmos: LocalCosmos;
+  entra: EntraEmulator;
+  managedIdentity: ManagedIdentityEmulator;
+  graph: GraphEmulator;
+  mcpExtensionKey: string;
+  options: LocalStackOptions;
+}
+
+/** The gateway's settings (names from `src/config/settings.ts`) for the emulators just started. */
+function gatewaySettings(input: SettingsInput): Record<string, string> {
+  const { gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, options } = input;
+  const credential = options.credential ?? 'managed_identity';
+  const env: Record<string, string> = {
+    GATEWAY_MODE: 'dev',
+    GATEWAY_BASE_URL: gatewayUrl,
+    ENTRA_TENANT_ID: entra.tenantId,
+    ENTRA_CLIENT_ID: LOCAL_GATEWAY_APP.clientId,
+    ENTRA_API_SCOPE: LOCAL_GATEWAY_APP.apiScope,
+    ENTRA_AUTHORITY_HOST: entra.authorityHost,
+    ENTRA_CREDENTIAL: credential,
+    GRAPH_BASE_URL: graph.url,
+    COSMOS_ENDPOINT: cosmos.endpoint,
+    COSMOS_DATABASE,
+    COSMOS_KEY: COSMOS_DUMMY_KEY,
+    // Fresh every run: nothing the local stack encrypts or signs outlives it, and no key is ever a constant.
+    TOKEN_ENCRYPTION_KEYS: `k1:${randomSecret()}`,
+    COOKIE_SECRET: randomSecret(),
+    CIMD_ALLOW_LOOPBACK: 'true',
+    MCP_EXTENSION_URL: `${gatewayUrl}/runtime/webhooks/mcp`,
+    MCP_EXTENSION_KEY: mcpExtensionKey,
+  };
+  if (credential === 'managed_identity') {
+    env.MANAGED_IDENTITY_CLIENT_ID = LOCAL_MANAGED_IDENTITY.clientId;
+    // What App Service sets for an app with a managed identity; @azure/identity reads these two.
+    env.IDENTITY_ENDPOINT = managedIdentity.endpoint;
+    env.IDENTITY_HEADER = managedIdentity.header;
+  } else {
+    env.ENTRA_CLIENT_SECRET = LOCAL_GATEWAY_APP.clientSecret;
+  }
+  return { ...env, ...options.env };
+}
+
+/** Sets the variables in `process.env`; the returned function puts back what was there before. */
+function applyEnv(vars: Record<string, string>): () => void {
+  const previous = new Map(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  return () => {
+    for (const [k, v] of previous) {
+      if (v === undefined) delete process.env[k];
+      else process.env[k] = v;
+    }
+  };
+}
+
+async function createDatabase(endpoint: string): Promise<void> {
+  const client = new CosmosClient({
+    endpoint,
+    key: COSMOS_DUMMY_KEY,
+    connectionPolicy: { enableEndpointDiscovery: false },
+  });
+  try {
+    await ensureContainers(client, COSMOS_DATABASE);
+  } finally {
+    client.dispose();
+  }
+}
+
+const randomSecret = () => randomBytes(32).toString('base64url');
+
+/** The emulator's default port, or any free one when another process holds it. */
+async function onPreferredPort<T>(preferred: number, start: (port: number) => Promise<T>): Promise<T> {
+  if (!(await isPortFree(preferred))) return start(0);
+  try {
+    return await start(preferred);
+  } catch (err) {
+    // Lost a race for the port between the check and the listen: any free port will do.
+    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return start(0);
+    throw err;
+  }
+}
+
+/** The gateway's port is a promise (its URL is the OAuth issuer): taken means a clear error, not another port. */
+async function resolveGatewayPort(requested: number | undefined, emulatorsOnly: boolean): Promise<number> {
+  const fromEnv = process.env.PORT?.trim();
+  const port = requested ?? (fromEnv ? Number(fromEnv) : DEFAULT_PORTS.gateway);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number (0-65535), got "${fromEnv}".`);
+  }
+  if (port === 0) return freePort();
+  if (!emulatorsOnly && !(await isPortFree(port))) {
+    throw new Error(`Port ${port} is already in use. Stop what listens there, or set PORT to another port.`);
+  }
+  return port;
+}
+
+/** Whether nothing listens on the port on loopback (IPv4, and IPv6 where the machine has it). */
+export async function isPortFree(port: number): Promise<boolean> {
+  for (const host of ['127.0.0.1', '::1']) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));
+      probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
+/** A port that was free a moment ago (the gateway's URL must be known before the app is loaded). */
+async function freePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

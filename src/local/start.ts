@@ -1,0 +1,98 @@
+// `npm start` (the gateway and every emulator) and `npm run emulators` (`--emulators-only`, for
+// `func start`). Prints where everything is; stops cleanly on SIGINT and SIGTERM.
+import { ConfigError } from '../config/index.js';
+import { LOCAL_PASSWORD, LOCAL_USERS } from './defaults.js';
+import { startLocalStack, type LocalStack } from './stack.js';
+
+/** Settings that are only ever printed for `func start`, never on a full `npm start`. */
+const FUNC_HOST_SETTINGS = { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+
+async function main(): Promise<void> {
+  const emulatorsOnly = process.argv.includes('--emulators-only');
+  let stack: LocalStack;
+  try {
+    stack = await startLocalStack({ emulatorsOnly });
+  } catch (err) {
+    console.error(`\nThe local stack could not start.\n${describe(err)}`);
+    process.exit(1);
+  }
+  console.log(banner(stack));
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the local stack…`);
+    // Bounded: a server that will not close must not keep the terminal hostage.
+    setTimeout(() => {
+      console.error('Timed out while stopping; exiting.');
+      process.exit(1);
+    }, 10_000).unref();
+    stack.close().then(
+      () => process.exit(0),
+      (err: unknown) => {
+        console.error(`Stopped with errors: ${describe(err)}`);
+        process.exit(1);
+      },
+    );
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+/** The error's message; a configuration error already names every setting and its fix. */
+function describe(err: unknown): string {
+  if (err instanceof ConfigError) return err.message;
+  if (err instanceof Error) {
+    const cause = err.cause instanceof Error ? `\n${err.cause.message}` : '';
+    return `${err.message}${cause}`;
+  }
+  return String(err);
+}
+
+function banner(stack: LocalStack): string {
+  const { urls } = stack;
+  const users = LOCAL_USERS.map((u) => `    ${u.username.padEnd(22)} roles ${u.roles.join(', ')}`).join('\n');
+  const lines = [
+    '',
+    stack.emulatorsOnly ? 'Entra MCP Gateway — emulators running (for func start)' : 'Entra MCP Gateway — local stack running',
+    '',
+  ];
+  if (!stack.emulatorsOnly) {
+    lines.push(
+      'MCP server',
+      `  Streamable HTTP   ${urls.mcp}`,
+      `  SSE (legacy)      ${urls.mcpSse}`,
+      `  Landing page      ${urls.gateway}/`,
+      `  Health            ${urls.health}`,
+      '',
+    );
+  }
+  lines.push(
+    'Emulators',
+    `  Entra ID          ${urls.entra}  (discovery: ${urls.entraDiscovery})`,
+    `  Microsoft Graph   ${urls.graph}`,
+    `  Managed identity  ${urls.managedIdentity}`,
+    `  Cosmos DB         ${urls.cosmos}`,
+    '',
+    `Test users (password ${LOCAL_PASSWORD})`,
+    users,
+    '',
+  );
+  if (stack.emulatorsOnly) {
+    const values = { ...FUNC_HOST_SETTINGS, ...stack.env };
+    lines.push(
+      'local.settings.json for `func start` (then run Azurite for AzureWebJobsStorage: npx azurite):',
+      '  Local-only values: the keys are generated for this run, the emulators forget everything when they stop.',
+      '  Paste again after each `npm run emulators`.',
+      JSON.stringify({ IsEncrypted: false, Values: values }, null, 2),
+      '',
+    );
+  } else {
+    lines.push('Add the MCP URL to a client (see the landing page).', '');
+  }
+  lines.push('Ctrl+C stops everything.', '');
+  return lines.join('\n');
+}
+
+await main();
