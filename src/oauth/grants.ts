@@ -4,8 +4,8 @@ import { createDataKey, unwrapDataKey, wrapDataKey } from '../crypto/key-wrap.js
 import type { CodeStore } from '../store/codes.js';
 import type { GrantRecord, GrantStore, GrantUser, Versioned } from '../store/grants.js';
 import type { RefreshTokenStore } from '../store/refresh-tokens.js';
-import { InvalidGrantError, InvalidTokenError } from './errors.js';
-import { verifyPkce } from './pkce.js';
+import { InvalidGrantError, InvalidRequestError, InvalidTokenError } from './errors.js';
+import { isWellFormedCodeChallenge, verifyPkce } from './pkce.js';
 import type { AccessTokenClaims, AccessTokenCodec } from './tokens/access-token.js';
 import { currentEntraAccessToken, sealEntraTokens, type EntraAccessToken, type EntraTokenSet, type RefreshUpstream } from './tokens/entra-session.js';
 import { GrantCache } from './tokens/grant-cache.js';
@@ -172,6 +172,9 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
     async issueCode(created, binding) {
       const dataKey = dataKeys.get(created);
       if (!dataKey) throw new TypeError('issueCode needs the CreatedGrant returned by createGrant');
+      if (!isWellFormedCodeChallenge(binding.codeChallenge)) {
+        throw new InvalidRequestError('code_challenge must be an S256 challenge (43 base64url characters).');
+      }
       const code = newSecret();
       const at = now();
       await codes.create(
