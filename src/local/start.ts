@@ -9,18 +9,14 @@ const FUNC_HOST_SETTINGS = { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStora
 
 async function main(): Promise<void> {
   const emulatorsOnly = process.argv.includes('--emulators-only');
-  let stack: LocalStack;
-  try {
-    stack = await startLocalStack({ emulatorsOnly });
-  } catch (err) {
-    console.error(`\nThe local stack could not start.\n${describe(err)}`);
-    process.exit(1);
-  }
-  console.log(banner(stack));
+  const starting = startLocalStack({ emulatorsOnly });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
-    if (stopping) return;
+    if (stopping) {
+      console.error(`${signal} again: exiting without waiting.`);
+      process.exit(1);
+    }
     stopping = true;
     console.log(`\n${signal}: stopping the local stack…`);
     // Bounded: a server that will not close must not keep the terminal hostage.
@@ -28,16 +24,28 @@ async function main(): Promise<void> {
       console.error('Timed out while stopping; exiting.');
       process.exit(1);
     }, 10_000).unref();
-    stack.close().then(
-      () => process.exit(0),
-      (err: unknown) => {
-        console.error(`Stopped with errors: ${describe(err)}`);
-        process.exit(1);
-      },
-    );
+    // A signal during start-up waits for the start to finish, then stops whatever started.
+    starting
+      .then((stack) => stack.close())
+      .then(
+        () => process.exit(0),
+        (err: unknown) => {
+          console.error(`Stopped with errors: ${describe(err)}`);
+          process.exit(1);
+        },
+      );
   };
-  process.once('SIGINT', stop);
-  process.once('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+
+  let stack: LocalStack;
+  try {
+    stack = await starting;
+  } catch (err) {
+    console.error(`\nThe local stack could not start.\n${describe(err)}`);
+    process.exit(1);
+  }
+  if (!stopping) console.log(banner(stack));
 }
 
 /** The error's message; a configuration error already names every setting and its fix. */

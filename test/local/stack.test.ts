@@ -37,6 +37,25 @@ describe('local stack', () => {
     expect(doc.issuer).toContain(env.ENTRA_TENANT_ID);
     expect((await fetch(doc.jwks_uri)).status).toBe(200);
 
+    // The gateway's callback is registered in the Entra emulator (which, like Entra, ignores the port of a
+    // localhost redirect URI); another path is AADSTS50011.
+    const signInPage = (redirectUri: string) => {
+      const authorize = new URL(`${urls.entra}/${env.ENTRA_TENANT_ID}/oauth2/v2.0/authorize`);
+      authorize.search = new URLSearchParams({
+        client_id: env.ENTRA_CLIENT_ID!,
+        response_type: 'code',
+        redirect_uri: redirectUri,
+        scope: `${env.ENTRA_CLIENT_ID}/access_as_user openid`,
+        code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+        code_challenge_method: 'S256',
+      }).toString();
+      return fetch(authorize).then((res) => res.text());
+    };
+    expect(await signInPage(`${urls.gateway}/callback`)).toContain('name="password"');
+    const mismatch = await signInPage(`${urls.gateway}/not-the-callback`);
+    expect(mismatch).not.toContain('name="password"');
+    expect(mismatch).toContain('50011');
+
     const graph = await fetch(`${urls.graph}/v1.0/me`);
     expect(graph.status).toBe(401);
     expect(((await graph.json()) as { error: { code: string } }).error.code).toBe('InvalidAuthenticationToken');
