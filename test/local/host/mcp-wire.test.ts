@@ -136,6 +136,21 @@ describe('local host: MCP extension wire facts (MCP-EXTENSION.md)', () => {
   });
 });
 
+describe('local host: close', () => {
+  test('ends open SSE streams and frees the port', async () => {
+    const host = await startFixtureHost();
+    const stream = await fetch(`${host.url}/runtime/webhooks/mcp/sse`);
+    const events = sseEvents(stream.body!);
+    expect((await events.next()).value?.event).toBe('endpoint');
+    await host.close();
+    // The stream ends (cleanly or by reset) instead of staying open.
+    await expect(events.next().then((r) => r.done, () => true)).resolves.toBe(true);
+    const server = http.createServer();
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(host.port, '127.0.0.1', resolve));
+    await new Promise((resolve) => server.close(resolve));
+  });
+});
+
 async function collect(res: Response): Promise<{ event?: string; data: string }[]> {
   const events: { event?: string; data: string }[] = [];
   for await (const event of sseEvents(res.body!)) events.push(event);
