@@ -148,6 +148,30 @@ describe('Graph emulator: /v1.0/me', () => {
     await expectGraphError(await get('/v1.0/planets', graphToken), 400, 'BadRequest');
   });
 
+  test('keeps accepting tokens after the Entra emulator rotates its signing key', async () => {
+    await entra.rotateSigningKey();
+    const fresh = await graphTokenOnBehalfOf(entra, apiToken);
+    expect(decodeProtectedHeader(fresh).kid).not.toBe(decodeProtectedHeader(graphToken).kid);
+    expect((await get('/v1.0/me', fresh)).status).toBe(200);
+    expect((await get('/v1.0/me', graphToken)).status).toBe(200);
+  });
+
+  test('an app-only token cannot call /me', async () => {
+    const res = await fetch(`${entra.url}/${entra.tenantId}/oauth2/v2.0/token`, {
+      method: 'POST',
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: LOCAL_GATEWAY_APP.clientId,
+        client_secret: LOCAL_GATEWAY_APP.clientSecret,
+        scope: 'https://graph.microsoft.com/.default',
+      }),
+    });
+    expect(res.status).toBe(200);
+    const appToken = String(((await res.json()) as { access_token: string }).access_token);
+    const error = await expectGraphError(await get('/v1.0/me', appToken), 400, 'BadRequest');
+    expect(error.message).toContain('delegated');
+  });
+
   test('a token without User.Read is Authorization_RequestDenied', async () => {
     const mailOnly = await graphTokenOnBehalfOf(entra, apiToken, 'https://graph.microsoft.com/Mail.Read');
     expect(String(decodeJwt(mailOnly).scp).split(' ')).not.toContain('User.Read');
