@@ -1,0 +1,103 @@
+import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
+import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
+import { randomBytes } from 'node:crypto';
+import { LOCAL_PASSWORD } from '../../src/local/defaults.js';
+import { browse, CookieJar, location, readForm } from './auth-flow-browser.js';
+
+/** An MCP client's OAuth state, kept in memory, as the SDK's `auth()` drives it. */
+export class MemoryOAuthProvider implements OAuthClientProvider {
+  information: OAuthClientInformationMixed | undefined;
+  saved: OAuthTokens | undefined;
+  verifier: string | undefined;
+  authorizationUrl: URL | undefined;
+  readonly stateValue = randomBytes(16).toString('base64url');
+
+  constructor(
+    readonly redirectUrl: string,
+    readonly clientMetadata: OAuthClientMetadata,
+  ) {}
+
+  state(): string {
+    return this.stateValue;
+  }
+  clientInformation(): OAuthClientInformationMixed | undefined {
+    return this.information;
+  }
+  saveClientInformation(information: OAuthClientInformationMixed): void {
+    this.information = information;
+  }
+  tokens(): OAuthTokens | undefined {
+    return this.saved;
+  }
+  saveTokens(tokens: OAuthTokens): void {
+    this.saved = tokens;
+  }
+  redirectToAuthorization(url: URL): void {
+    this.authorizationUrl = url;
+  }
+  saveCodeVerifier(verifier: string): void {
+    this.verifier = verifier;
+  }
+  codeVerifier(): string {
+    if (!this.verifier) throw new Error('no code verifier saved');
+    return this.verifier;
+  }
+}
+
+export function clientMetadata(redirectUrl: string, authMethod: 'none' | 'client_secret_basic' | 'client_secret_post' = 'none'): OAuthClientMetadata {
+  return {
+    client_name: 'Flow Test Client',
+    redirect_uris: [redirectUrl],
+    grant_types: ['authorization_code', 'refresh_token'],
+    response_types: ['code'],
+    token_endpoint_auth_method: authMethod,
+  };
+}
+
+/** Everything a browser saw on the way: URLs (with codes and states in them) and pages. */
+export interface BrowserTrace {
+  urls: string[];
+  consentShown: boolean;
+}
+
+/**
+ * What a person does in the browser: consent (if asked), the Entra emulator's sign-in form, then the
+ * redirects back to the client. Returns the client's redirect URL (with `code`, `state`, `iss`).
+ */
+export async function signInThroughBrowser(
+  jar: CookieJar,
+  authorizationUrl: string,
+  trace: BrowserTrace = { urls: [], consentShown: false },
+  username = 'adele@contoso.test',
+): Promise<URL> {
+  trace.urls.push(authorizationUrl);
+  let response = await browse(jar, authorizationUrl);
+  if (response.status === 200) {
+    trace.consentShown = true;
+    const consent = readForm(await response.text(), authorizationUrl);
+    response = await browse(jar, consent.action, { ...consent.fields, decision: 'approve' });
+  }
+  const entraUrl = location(response);
+  trace.urls.push(entraUrl);
+  const signInPage = await browse(jar, entraUrl);
+  if (signInPage.status !== 200) throw new Error(`Entra sign-in page answered ${signInPage.status}`);
+  const signIn = readForm(await signInPage.text(), entraUrl);
+  const callbackUrl = location(await browse(jar, signIn.action, { username, password: LOCAL_PASSWORD }));
+  trace.urls.push(callbackUrl);
+  const callback = await browse(jar, callbackUrl);
+  const clientUrl = location(callback);
+  trace.urls.push(clientUrl);
+  return new URL(clientUrl);
+}
+
+/** Up to the gateway's /callback URL only (for tests that tamper with the callback). */
+export async function reachCallback(jar: CookieJar, authorizationUrl: string): Promise<string> {
+  let response = await browse(jar, authorizationUrl);
+  if (response.status === 200) {
+    const consent = readForm(await response.text(), authorizationUrl);
+    response = await browse(jar, consent.action, { ...consent.fields, decision: 'approve' });
+  }
+  const entraUrl = location(response);
+  const signIn = readForm(await (await browse(jar, entraUrl)).text(), entraUrl);
+  return location(await browse(jar, signIn.action, { username: 'adele@contoso.test', password: LOCAL_PASSWORD }));
+}
