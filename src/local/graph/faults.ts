@@ -52,14 +52,13 @@ export class FaultInjector {
     if (!Number.isInteger(count) || count < 1) throw new RangeError('count must be a positive integer');
     const entry: Pending = { spec: { ...spec, path: spec.path && normalizePath(spec.path) }, remaining: count };
     this.pending.push(entry);
-    const pending = () => this.pending;
     return {
       get remaining() {
         return entry.remaining;
       },
       cancel: () => {
         entry.remaining = 0;
-        this.pending = pending().filter((p) => p !== entry);
+        this.pending = this.pending.filter((p) => p !== entry);
       },
     };
   }
