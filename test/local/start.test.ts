@@ -76,10 +76,13 @@ describe('npm start (src/local/start.js)', () => {
       expect(banner).not.toContain('TOKEN_ENCRYPTION_KEYS');
       expect(banner).not.toContain('COOKIE_SECRET');
 
+      const ports = new Set([...banner.matchAll(/http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/g)].map((m) => Number(m[1])));
+      expect(ports.size).toBe(5); // the gateway and four emulators
+
       started.child.kill(signal);
       const [code] = await started.exited;
       expect(code).toBe(0);
-      expect(await isPortFree(port)).toBe(true);
+      for (const p of ports) expect(await isPortFree(p)).toBe(true);
     }, 90_000);
   }
 
