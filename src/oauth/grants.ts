@@ -93,6 +93,11 @@ export interface GrantService {
   refresh(refreshToken: string, params: { clientId: string; scope?: string }): Promise<TokenResponse>;
   revoke(token: string, params?: { clientId?: string }): Promise<void>;
   revokeGrant(grantId: string, reason: string): Promise<void>;
+  /**
+   * Revokes every live grant of a client (the admin tool's "revoke client"), each as `revokeGrant`
+   * does; returns how many. Other instances see it within their grant cache's freshness (30 s).
+   */
+  revokeClientGrants(clientId: string, reason: string): Promise<number>;
   authenticateAccessToken(token: string): Promise<AuthenticatedAccess>;
   /**
    * The grant's Entra access token for someone holding its data key (see `AuthenticatedAccess.grantKey`),
@@ -228,6 +233,12 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
     },
 
     revokeGrant,
+
+    async revokeClientGrants(clientId, reason) {
+      const ids = await grants.liveIdsByClient(clientId, now());
+      for (const id of ids) await revokeGrant(id, reason);
+      return ids.length;
+    },
 
     async authenticateAccessToken(token) {
       const { claims, grantKey } = await accessTokens.verify(token, now());

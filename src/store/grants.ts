@@ -70,12 +70,15 @@ export interface GrantRecord {
  *   revocation) is a read followed by this conditional write, never a blind write.
  * - `revoke` marks the grant revoked and drops its sealed Entra tokens and refresh slots; it retries
  *   on conflicts, so it wins against any concurrent writer. Revoking a missing grant is a no-op.
+ * - `liveIdsByClient` lists the ids of a client's grants that are neither revoked nor expired: a
+ *   cross-partition query, for the admin tool's "revoke a client", never for a hot path.
  */
 export interface GrantStore {
   create(grant: GrantRecord, nowMs: number): Promise<Versioned<GrantRecord>>;
   get(id: string, nowMs: number): Promise<Versioned<GrantRecord> | undefined>;
   replace(grant: GrantRecord, etag: string, nowMs: number): Promise<Versioned<GrantRecord>>;
   revoke(id: string, reason: string, nowMs: number): Promise<void>;
+  liveIdsByClient(clientId: string, nowMs: number): Promise<string[]>;
 }
 
 export function createCosmosGrantStore(container: Container): GrantStore {
@@ -124,6 +127,19 @@ export function createCosmosGrantStore(container: Container): GrantStore {
         }
       }
       throw new ConcurrentUpdateError('could not revoke the grant: too many concurrent updates');
+    },
+
+    async liveIdsByClient(clientId, nowMs) {
+      const { resources } = await container.items
+        .query<{ id: string }>({
+          query: 'SELECT c.id FROM c WHERE c.clientId = @clientId AND c.revoked = false AND c.expiresAt > @now',
+          parameters: [
+            { name: '@clientId', value: clientId },
+            { name: '@now', value: nowMs },
+          ],
+        })
+        .fetchAll();
+      return resources.map((r) => r.id);
     },
   };
   return store;
