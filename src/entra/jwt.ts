@@ -25,6 +25,8 @@ export interface EntraTokenValidatorOptions {
   /** The bare scope name the API exposes (`access_as_user`). */
   apiScopeName: string;
   now?: () => number;
+  /** Minimum time between two key-set fetches (an unknown `kid` waits for it); default `JWKS_COOLDOWN_MS`. */
+  jwksCooldownMs?: number;
 }
 
 /** What the gateway uses from a valid Entra access token. */
@@ -168,7 +170,7 @@ async function loadDiscovery(options: EntraTokenValidatorOptions, fetchedAt: num
     throw new Error('the discovery document names a jwks_uri outside the authority host');
   }
   const jwks = createRemoteJWKSet(jwksUrl, {
-    cooldownDuration: JWKS_COOLDOWN_MS,
+    cooldownDuration: options.jwksCooldownMs ?? JWKS_COOLDOWN_MS,
     cacheMaxAge: JWKS_MAX_AGE_MS,
     timeoutDuration: DISCOVERY_TIMEOUT_MS,
   });
