@@ -5,6 +5,8 @@ export default {
   testEnvironment: 'node',
   roots: ['<rootDir>/dist/test'],
   testMatch: ['**/*.test.js'],
+  // Browser tests need Chromium (a system package): `npm run test:browser`, with jest.browser.config.js.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/dist/test/browser/'],
   moduleNameMapper: {
     '^@azure/functions-core$': '<rootDir>/dist/src/local/host/functions-core.cjs',
   },

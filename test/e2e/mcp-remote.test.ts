@@ -1,0 +1,75 @@
+// mcp-remote as Claude Desktop and Cursor run it: `npx mcp-remote <url>` as a stdio MCP server, speaking
+// to us through the SDK's StdioClientTransport. It does its own discovery, registration and PKCE, runs
+// its loopback callback server and opens the authorization URL in "the browser" — here a launcher on
+// its PATH that signs in and approves consent over HTTP. Its tokens go to a temporary config dir.
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { installBrowserLauncher } from '../support/browser-launcher.js';
+import { listAndCallProfile, PROFILE_TOOL } from '../support/mcp-session.js';
+import { freePort, startStackProcess, type StackProcess } from '../support/stack-process.js';
+
+const REPO = fileURLToPath(new URL('../../../', import.meta.url));
+const TIMEOUT = 120_000;
+
+/** The child's environment: ours, minus anything that would send a browser to a real desktop. */
+function childEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined) env[k] = v;
+  return { ...env, ...extra };
+}
+
+describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local stack process', () => {
+  let stack: StackProcess;
+  const dirs: string[] = [];
+  beforeAll(async () => {
+    stack = await startStackProcess();
+  }, TIMEOUT);
+  afterAll(async () => {
+    await stack?.stop();
+    for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test.each([
+    ['streamable HTTP', 'mcpUrl', 'http-only'],
+    ['SSE', 'sseUrl', 'sse-only'],
+  ] as const)('%s: npx mcp-remote signs in through the browser launcher, then initialize, tools/list, profile', async (_name, urlKey, strategy) => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-'));
+    dirs.push(dir);
+    const browserLog = join(dir, 'browser.log');
+    const configDir = join(dir, 'mcp-auth');
+    const callbackPort = await freePort();
+    const transport = new StdioClientTransport({
+      command: 'npx',
+      args: ['--no', 'mcp-remote', stack[urlKey], String(callbackPort), '--transport', strategy, '--auth-timeout', '60'],
+      cwd: REPO,
+      env: childEnv({ ...installBrowserLauncher(dir, browserLog), MCP_REMOTE_CONFIG_DIR: configDir }),
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const diagnostics = () =>
+      `mcp-remote stderr:\n${stderr}\nbrowser launcher log:\n${existsSync(browserLog) ? readFileSync(browserLog, 'utf8') : '(never opened)'}`;
+
+    const client = new Client({ name: 'e2e-claude-desktop-like', version: '1.0.0' });
+    try {
+      await client.connect(transport).catch((err: unknown) => {
+        throw new Error(`connect failed: ${err instanceof Error ? err.message : String(err)}\n${diagnostics()}`);
+      });
+      const log = readFileSync(browserLog, 'utf8');
+      expect(log).toContain(`open ${stack.baseUrl}/authorize`);
+      expect(log).toContain('consent page shown: true');
+      expect(log).toMatch(new RegExp(`redirect http://localhost:${callbackPort}/oauth/callback answered 200`));
+
+      const { tools, text, isError } = await listAndCallProfile(client);
+      expect(tools).toContain(PROFILE_TOOL);
+      expect(isError).toBe(false);
+      expect(text).toContain('Adele Vance');
+    } finally {
+      await client.close();
+    }
+  }, TIMEOUT);
+});

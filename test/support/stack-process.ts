@@ -1,0 +1,83 @@
+// `npm start`'s local stack as a separate process, the way a person runs it: `node dist/src/local/start.js`
+// with PORT set. End-to-end tests use it so that real clients talk to exactly what users run.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+const START = fileURLToPath(new URL('../../src/local/start.js', import.meta.url));
+
+export interface StackProcess {
+  /** The gateway's base URL (the OAuth issuer). */
+  baseUrl: string;
+  mcpUrl: string;
+  sseUrl: string;
+  /** Everything the stack printed so far (banner, host and function logs). */
+  output(): string;
+  /** SIGTERM, then SIGKILL if it has not exited within the bound. */
+  stop(): Promise<void>;
+}
+
+/** A TCP port that was free a moment ago, on loopback. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => resolve());
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+/** Polls `check` every 200 ms until it passes; fails with `describe()` when the bound is reached. */
+export async function pollUntil(
+  check: () => Promise<boolean> | boolean,
+  what: string,
+  timeoutMs = 30_000,
+  describe: () => string = () => '',
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (await Promise.resolve(check()).catch(() => false)) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describe()}`);
+}
+
+/** Starts the local stack on a free gateway port and resolves once `/health` answers 200. */
+export async function startStackProcess(env: Record<string, string> = {}): Promise<StackProcess> {
+  const port = await freePort();
+  const baseUrl = `http://localhost:${port}`;
+  const child: ChildProcess = spawn(process.execPath, [START], {
+    env: { ...process.env, ...env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = once(child, 'exit');
+
+  const stop = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
+  };
+
+  // Bounded wait for /health; a stack that exits early fails at once with what it printed.
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    if (child.exitCode !== null) throw new Error(`the local stack exited with ${child.exitCode} before /health:\n${output}`);
+    const healthy = await fetch(`${baseUrl}/health`).then((r) => r.status === 200, () => false);
+    if (healthy) break;
+    if (Date.now() > deadline) {
+      await stop();
+      throw new Error(`the local stack did not answer ${baseUrl}/health within 60 s:\n${output}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  return { baseUrl, mcpUrl: `${baseUrl}/mcp`, sseUrl: `${baseUrl}/mcp/sse`, output: () => output, stop };
+}
