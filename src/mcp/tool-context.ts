@@ -52,7 +52,8 @@ function normaliseName(name: string): string {
  * name is matched ignoring case and dashes. Exactly one value is accepted.
  */
 export function sessionHeaderFrom(toolArgument: unknown): string | undefined {
-  const transport = (toolArgument as { transport?: { properties?: { headers?: unknown } } } | null)?.transport;
+  const context = typeof toolArgument === 'string' ? parseJson(toolArgument) : toolArgument;
+  const transport = (context as { transport?: { properties?: { headers?: unknown } } } | null)?.transport;
   const headers = transport?.properties?.headers;
   if (!headers || typeof headers !== 'object') return undefined;
   const values = Object.entries(headers as Record<string, unknown>)
@@ -60,6 +61,14 @@ export function sessionHeaderFrom(toolArgument: unknown): string | undefined {
     .map(([, value]) => (Array.isArray(value) && value.length === 1 ? value[0] : value));
   if (values.length !== 1 || typeof values[0] !== 'string' || values[0].includes(',')) return undefined;
   return values[0];
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function resolveToolUser(toolArgument: unknown, deps: ToolContextDeps): Promise<ToolUser> {
