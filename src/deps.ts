@@ -6,6 +6,7 @@ import type { RefreshUpstream } from './oauth/tokens/entra-session.js';
 import { createTokenCore, type TokenCore } from './oauth/tokens/wiring.js';
 import { lazyConfidentialClient } from './entra/msal-client.js';
 import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
+import { createOboClient, type OboClient } from './entra/obo.js';
 import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
 
 /**
@@ -21,6 +22,8 @@ export interface Deps extends TokenCore {
   entra: EntraUpstream;
   /** Signed browser values (consent cookie, consent form ticket), keyed with COOKIE_SECRET. */
   signed: SignedValueCodec;
+  /** On-behalf-of exchanges for the MCP tools, on the same MSAL client, cached per user and scope. */
+  obo: OboClient;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -31,12 +34,15 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     redirectUriAllowlist: config.registration.redirectUriAllowlist,
     clientNameAllowlist: config.registration.clientNameAllowlist,
   });
-  const entra = createEntraUpstream(lazyConfidentialClient(config), { baseUrl: config.baseUrl, apiScope: config.entra.apiScope });
+  // One MSAL confidential client per process, shared by the sign-in and the tools' OBO.
+  const confidentialClient = lazyConfidentialClient(config);
+  const entra = createEntraUpstream(confidentialClient, { baseUrl: config.baseUrl, apiScope: config.entra.apiScope });
   return {
     config,
     clients: createCosmosClientStore({ container: containers.clients, cimd }),
     ...createTokenCore(config, containers, parts.refreshUpstream ?? ((refreshToken) => entra.refresh(refreshToken))),
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
+    obo: createOboClient({ msal: confidentialClient }),
   };
 }

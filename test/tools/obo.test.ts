@@ -1,0 +1,107 @@
+import { decodeJwt } from 'jose';
+import { createConfidentialClient } from '../../src/entra/msal-client.js';
+import { createOboClient, OboError, RENEW_BEFORE_MS } from '../../src/entra/obo.js';
+import { graphScope } from '../../src/entra/graph.js';
+import { GRAPH_APP_ID, LOCAL_GATEWAY_APP, LOCAL_USERS } from '../../src/local/defaults.js';
+import { startEntraEmulator, type EntraEmulator } from '../../src/local/entra/index.js';
+import { localConfig } from '../entra/helpers.js';
+import { signIn } from '../local/graph/tokens.js';
+
+const [ADELE, ADMIN] = LOCAL_USERS;
+
+describe('OBO client: one MSAL client, results cached per user and scope', () => {
+  let entra: EntraEmulator;
+  let msal: Awaited<ReturnType<typeof createConfidentialClient>>;
+  let clock: number;
+  const now = () => clock;
+  const scope = graphScope('http://127.0.0.1:7073', 'User.Read');
+  const user = (u: (typeof LOCAL_USERS)[number]) => ({ oid: u.oid, tid: '00000000-0000-4000-8000-000000000001' });
+
+  beforeAll(async () => {
+    entra = await startEntraEmulator();
+    msal = await createConfidentialClient(localConfig(entra));
+  });
+  afterAll(() => entra.close());
+  beforeEach(() => {
+    clock = Date.now();
+  });
+
+  test('a renewed incoming token (a new assertion) for the same user reuses the cached Graph token', async () => {
+    const obo = createOboClient({ msal: async () => msal, now });
+    const first = await signIn(entra, ADELE.username);
+    const second = await signIn(entra, ADELE.username); // another session, or the same one renewed
+    expect(second).not.toBe(first);
+    const before = entra.counters.oboRequests;
+    const a = await obo.acquire(user(ADELE), first, scope);
+    const b = await obo.acquire(user(ADELE), second, scope);
+    expect(entra.counters.oboRequests).toBe(before + 1);
+    expect(b.accessToken === a.accessToken).toBe(true);
+    const claims = decodeJwt(a.accessToken);
+    expect(claims).toMatchObject({ oid: ADELE.oid, aud: GRAPH_APP_ID, scp: 'User.Read' });
+  });
+
+  test('another user, or another scope, is another exchange; concurrent calls share one', async () => {
+    const obo = createOboClient({ msal: async () => msal, now });
+    const adele = await signIn(entra, ADELE.username);
+    const admin = await signIn(entra, ADMIN.username);
+    const before = entra.counters.oboRequests;
+    const [x, y] = await Promise.all([obo.acquire(user(ADELE), adele, scope), obo.acquire(user(ADELE), adele, scope)]);
+    expect(x.accessToken === y.accessToken).toBe(true);
+    expect(entra.counters.oboRequests).toBe(before + 1);
+    const other = await obo.acquire(user(ADMIN), admin, scope);
+    expect(decodeJwt(other.accessToken).oid).toBe(ADMIN.oid);
+    await obo.acquire(user(ADELE), adele, graphScope('http://127.0.0.1:7073', '.default'));
+    expect(entra.counters.oboRequests).toBe(before + 3);
+  });
+
+  test('a token is renewed shortly before it expires, after forget(), and after the bounded cache evicted it', async () => {
+    const obo = createOboClient({ msal: async () => msal, now, maxEntries: 1 });
+    const adele = await signIn(entra, ADELE.username);
+    const admin = await signIn(entra, ADMIN.username);
+    const before = entra.counters.oboRequests;
+    const first = await obo.acquire(user(ADELE), adele, scope);
+    clock = first.expiresAt - RENEW_BEFORE_MS - 1000;
+    await obo.acquire(user(ADELE), adele, scope);
+    expect(entra.counters.oboRequests).toBe(before + 1);
+    clock = first.expiresAt - RENEW_BEFORE_MS + 1;
+    await obo.acquire(user(ADELE), adele, scope);
+    expect(entra.counters.oboRequests).toBe(before + 2);
+    clock = Date.now();
+    obo.forget(user(ADELE), scope);
+    await obo.acquire(user(ADELE), adele, scope);
+    expect(entra.counters.oboRequests).toBe(before + 3);
+    await obo.acquire(user(ADMIN), admin, scope); // evicts Adele's (one entry)
+    await obo.acquire(user(ADELE), adele, scope);
+    expect(entra.counters.oboRequests).toBe(before + 5);
+  });
+
+  test('missing consent is AADSTS65001, classified as consent_required; the error holds no token', async () => {
+    const obo = createOboClient({ msal: async () => msal, now });
+    const app = entra.directory.apps.find((a) => a.appId === LOCAL_GATEWAY_APP.clientId)!;
+    const saved = app.consentedPermissions;
+    app.consentedPermissions = [];
+    try {
+      const assertion = await signIn(entra, ADELE.username);
+      const err = await obo.acquire(user(ADELE), assertion, scope).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(OboError);
+      expect(err).toMatchObject({ kind: 'consent_required', aadsts: '65001' });
+      expect(JSON.stringify(err) + String((err as Error).message)).not.toContain(assertion);
+    } finally {
+      app.consentedPermissions = saved;
+    }
+  });
+
+  test('an assertion for another audience is refused by Entra and reported with its AADSTS number', async () => {
+    const obo = createOboClient({ msal: async () => msal, now });
+    const err = await obo.acquire(user(ADELE), 'not-a-jwt', scope).then(
+      () => undefined,
+      (e: unknown) => e as OboError,
+    );
+    expect(err).toBeInstanceOf(OboError);
+    expect(err!.kind).toBe('refused');
+    expect(err!.aadsts).toMatch(/^\d+$/);
+  });
+});
