@@ -1,0 +1,57 @@
+import { arg } from '@azure/functions';
+import type { RegisteredClient } from '../oauth/client.js';
+import { SCOPE_ADMIN } from '../oauth/scopes.js';
+import { InvalidArgumentError, NotFoundError } from './errors.js';
+import type { ToolDefinition } from './tool.js';
+
+/**
+ * Administration of the registered MCP clients. Both need the session scope `mcp:admin` (the client
+ * was authorized for administration) and, from the user, the app role `MCP.Admin` or the group
+ * permission for the action (GROUP_PERMISSIONS), so an operator can delegate just listing.
+ */
+const ADMIN_ROLE = 'MCP.Admin';
+
+function summary(client: RegisteredClient) {
+  return {
+    clientId: client.clientId,
+    clientName: client.metadata.client_name ?? null,
+    redirectUris: client.metadata.redirect_uris,
+    tokenEndpointAuthMethod: client.metadata.token_endpoint_auth_method,
+    scope: client.metadata.scope,
+    registeredAt: new Date(client.issuedAt * 1000).toISOString(),
+  };
+}
+
+export const listClientsTool: ToolDefinition = {
+  name: 'list_clients',
+  description: 'Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time. Administrators only.',
+  requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.read'] },
+  async run(_call, deps) {
+    const clients = (await deps.clients.listClients()).map(summary).sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+    const lines = clients.map((c) => `- ${c.clientId}: ${c.clientName ?? '(no name)'}, ${c.redirectUris.join(' ')}, registered ${c.registeredAt}`);
+    return { text: [`${clients.length} registered MCP client(s).`, ...lines].join('\n'), data: { clients } };
+  },
+};
+
+export const revokeClientTool: ToolDefinition = {
+  name: 'revoke_client',
+  description:
+    "Revokes a registered MCP client: deletes its registration and ends every session (grant) it holds, so its access and refresh tokens stop working. Administrators only.",
+  toolProperties: { client_id: arg.string().describe('The client_id of the MCP client to revoke (see list_clients).') },
+  requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.revoke'] },
+  async run({ args, user, log }, deps) {
+    const clientId = args.client_id;
+    if (typeof clientId !== 'string' || clientId.trim() === '' || clientId.length > 2048) {
+      throw new InvalidArgumentError('client_id must be the client id of a registered MCP client (see list_clients).');
+    }
+    // Registration first, so the client cannot start a new sign-in while its grants are being revoked.
+    const deleted = await deps.clients.deleteClient(clientId);
+    const grantsRevoked = await deps.grants.revokeClientGrants(clientId, `client revoked by administrator ${user.oid}`);
+    if (!deleted && grantsRevoked === 0) throw new NotFoundError(`No registered MCP client or active session has the client id "${clientId.slice(0, 200)}".`);
+    log(`client ${clientId} revoked by ${user.oid}: registration ${deleted ? 'deleted' : 'absent'}, ${grantsRevoked} grant(s) revoked`);
+    const text =
+      `Revoked MCP client ${clientId}: ${deleted ? 'its registration was deleted' : 'it had no stored registration (a client ID metadata document client can sign in again)'}, ` +
+      `and ${grantsRevoked} session(s) were ended. Other gateway instances stop accepting its tokens within 30 seconds.`;
+    return { text, data: { clientId, registrationDeleted: deleted, grantsRevoked } };
+  },
+};

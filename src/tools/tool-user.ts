@@ -1,0 +1,71 @@
+import { permissionsOf, type GroupPermissionMap } from '../authz/requirements.js';
+import type { EntraTokenValidator } from '../entra/jwt.js';
+import { InvalidTokenError } from '../oauth/errors.js';
+import { resolveToolUser, ToolAuthError, type ToolContextDeps } from '../mcp/tool-context.js';
+import { NotSignedInError } from './errors.js';
+
+/**
+ * The caller of a tool, verified inside the tool. The gateway's session header names the grant and
+ * `resolveToolUser` returns its current Entra token; the tool does not take that on trust: the token is
+ * validated again here (RS256 signature against Entra's keys, issuer, audience = the gateway's API,
+ * expiry, tenant allow-list), and it must be the same user the session names. Roles and groups come
+ * from this validated token, not from the grant's copy made at sign-in, so a role removed in Entra stops
+ * working once the token is renewed. `oid` is the user id everywhere (Entra's `sub` is per-app).
+ */
+export interface VerifiedToolUser {
+  oid: string;
+  tid: string;
+  name?: string;
+  username?: string;
+  roles: string[];
+  groups: string[];
+  /** Granted through group membership by GROUP_PERMISSIONS. */
+  permissions: string[];
+  /** The MCP client of the session. */
+  clientId: string;
+  /** Gateway scopes of the session (`mcp:tools`, `mcp:admin`). */
+  scopes: string[];
+  /**
+   * The validated Entra access token, for on-behalf-of only. A method, not a field, so that logging or
+   * serialising this object can never include it.
+   */
+  assertion(): string;
+}
+
+export interface ToolUserDeps {
+  session: ToolContextDeps;
+  entraTokens: EntraTokenValidator;
+  groupPermissions: GroupPermissionMap;
+}
+
+/** Throws `NotSignedInError` (safe to show) unless the invocation carries a valid session for a valid user. */
+export async function verifyToolUser(toolArgument: unknown, deps: ToolUserDeps): Promise<VerifiedToolUser> {
+  const user = await resolveToolUser(toolArgument, deps.session).catch((err: unknown) => {
+    throw new NotSignedInError(err instanceof ToolAuthError ? err.message : 'The MCP session could not be verified; reconnect and sign in again.');
+  });
+  const token = await user.entraAccessToken().catch((err: unknown) => {
+    throw new NotSignedInError(err instanceof ToolAuthError ? err.message : 'The sign-in session cannot provide an Entra ID token; sign in again.');
+  });
+  let claims;
+  try {
+    claims = await deps.entraTokens.validate(token);
+  } catch (err) {
+    const why = err instanceof InvalidTokenError ? ` ${err.description}` : '';
+    throw new NotSignedInError(`The session's Entra ID token was not accepted by the tool.${why} Reconnect and sign in again.`);
+  }
+  if (claims.oid !== user.oid || claims.tid !== user.tid) {
+    throw new NotSignedInError('The session and its Entra ID token name different users; reconnect and sign in again.');
+  }
+  return {
+    oid: claims.oid,
+    tid: claims.tid,
+    name: claims.name ?? user.name,
+    username: claims.username ?? user.username,
+    roles: claims.roles,
+    groups: claims.groups,
+    permissions: permissionsOf(claims.groups, deps.groupPermissions),
+    clientId: user.clientId,
+    scopes: user.scopes,
+    assertion: () => token,
+  };
+}
