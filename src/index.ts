@@ -9,6 +9,7 @@ import { registerRegistrationFunctions } from './functions/register.js';
 import { registerAuthorizeFunctions } from './functions/authorize.js';
 import { registerTokenFunctions } from './functions/token.js';
 import { registerMcpFunctions } from './functions/mcp.js';
+import { registerToolFunctions } from './functions/tools.js';
 
 app.setup({ enableHttpStream: true });
 
@@ -21,3 +22,4 @@ registerRegistrationFunctions(deps);
 registerAuthorizeFunctions(deps);
 registerTokenFunctions(deps);
 registerMcpFunctions(deps);
+registerToolFunctions(deps);
