@@ -75,7 +75,13 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
   const clockMs = options.now ?? Date.now;
   const now = () => Math.floor(clockMs() / 1000);
   const keys = await KeyRing.create();
-  const directory = buildDirectory(options.directory, options.redirectUris ?? [], `${origin}/${LOCAL_TENANT_ID}/v2.0`);
+  let directory: Directory;
+  try {
+    directory = buildDirectory(options.directory, options.redirectUris ?? [], `${origin}/${LOCAL_TENANT_ID}/v2.0`);
+  } catch (e) {
+    server.close();
+    throw e;
+  }
   const tokens: TokenContext = {
     keys,
     tenantId: directory.tenantId,

@@ -23,7 +23,17 @@ export interface RequestedScopes {
  * an app id or an identifier URI; and bare names, which Entra takes as Microsoft Graph scopes (so a bare
  * `access_as_user` becomes "scope that doesn't exist on the resource 00000003-…", design row 5).
  */
-export function parseScopes(directory: Directory, client: AppRegistration, raw: string | null): RequestedScopes {
+export function parseScopes(directory: Directory, client: AppRegistration, raw: string | null, at: 'authorize' | 'token' = 'authorize'): RequestedScopes {
+  try {
+    return parse(directory, client, raw);
+  } catch (e) {
+    // The token endpoint reports an unknown scope as AADSTS70011 in its JSON body; authorize shows 650053.
+    if (at === 'token' && e instanceof EntraError && e.kind === 'scopeDoesNotExist') throw new EntraError('invalidScope', { scope: raw ?? '' });
+    throw e;
+  }
+}
+
+function parse(directory: Directory, client: AppRegistration, raw: string | null): RequestedScopes {
   const tokens = (raw ?? '').split(/\s+/).filter(Boolean);
   if (tokens.length === 0) throw new EntraError('missingParameter', { parameter: 'scope' });
   const oidc: string[] = [];

@@ -52,7 +52,7 @@ export async function onBehalfOfGrant(ctx: EmulatorContext, req: IncomingMessage
   if (typeof claims.scp !== 'string' || typeof claims.oid !== 'string') {
     throw new EntraError('invalidAssertion', { reason: 'The assertion is not a delegated (user) token' });
   }
-  const scopes = parseScopes(ctx.directory, client.app, form.get('scope'));
+  const scopes = parseScopes(ctx.directory, client.app, form.get('scope'), 'token');
   return issueUserTokens(ctx, {
     client: client.app,
     user: findUser(ctx, claims.oid),

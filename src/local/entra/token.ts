@@ -82,7 +82,7 @@ async function authorizationCodeGrant(ctx: EmulatorContext, req: IncomingMessage
     if (!verifier || computed !== record.codeChallenge) throw new EntraError('pkceMismatch');
   }
   const original = parseScopes(ctx.directory, client.app, record.scope);
-  const scopes = form.get('scope') ? parseScopes(ctx.directory, client.app, form.get('scope')) : original;
+  const scopes = form.get('scope') ? parseScopes(ctx.directory, client.app, form.get('scope'), 'token') : original;
   return issueUserTokens(ctx, {
     client: client.app,
     user: findUser(ctx, record.userOid),
@@ -104,7 +104,7 @@ async function refreshTokenGrant(ctx: EmulatorContext, req: IncomingMessage, for
   if (!record || record.clientId !== client.app.appId) throw new EntraError('grantInvalid');
   if (record.platform === 'web' && client.level === '0') throw new EntraError('credentialRequired');
   // Entra's refresh tokens are multi-resource: a refresh may name another consented resource.
-  const scopes = parseScopes(ctx.directory, client.app, form.get('scope') ?? record.scope);
+  const scopes = parseScopes(ctx.directory, client.app, form.get('scope') ?? record.scope, 'token');
   const resource = singleResource(ctx.directory, scopes);
   // Design row 11: refreshing a token for the app itself works only with the GUID form of its scope.
   if (isSelfByUri(client.app, resource)) throw new EntraError('tokenForItself', { appId: client.app.appId, appName: resource.ref.requestedAs });
