@@ -14,7 +14,8 @@ export function registerToolFunctions(deps: Deps): void {
     app.mcpTool(tool.name, {
       toolName: tool.name,
       description: tool.description,
-      ...(tool.toolProperties && { toolProperties: tool.toolProperties }),
+      // The library refuses a tool without toolProperties; an empty list is a tool without arguments.
+      toolProperties: tool.toolProperties ?? [],
       metadata: JSON.stringify({ 'gateway/requires': tool.requires }),
       handler: (toolArgument: unknown, context) => runTool(tool, toolDeps, toolArgument, context),
     });

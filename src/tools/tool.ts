@@ -52,7 +52,16 @@ export interface ToolDeps {
 
 /** The tool-invocation context's `arguments` (`{ name, arguments, transport, … }` from the extension). */
 export function argumentsOf(toolArgument: unknown): Record<string, unknown> {
-  const args = (toolArgument as { arguments?: unknown } | null)?.arguments;
+  // The library parses the trigger's JSON; a host that hands over the raw string is accepted too.
+  let context = toolArgument;
+  if (typeof context === 'string') {
+    try {
+      context = JSON.parse(context) as unknown;
+    } catch {
+      return {};
+    }
+  }
+  const args = (context as { arguments?: unknown } | null)?.arguments;
   return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
 }
 
