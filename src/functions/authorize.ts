@@ -30,6 +30,6 @@ export function registerAuthorizeFunctions(deps: Deps): void {
   };
 
   app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(handleAuthorize) });
-  app.http('consent', { route: 'consent', methods: ['POST'], authLevel: 'anonymous', handler: page(handleConsent) });
+  app.http('consent', { route: 'consent', methods: ['GET', 'POST'], authLevel: 'anonymous', handler: page(handleConsent) });
   app.http('callback', { route: 'callback', methods: ['GET'], authLevel: 'anonymous', handler: page(handleCallback) });
 }

@@ -36,6 +36,11 @@ interface ConsentTicket {
  * (new state, new binding, new PKCE pair) and redirects to Entra. Deny: `access_denied` to the client.
  */
 export async function handleConsent(request: HttpInput, deps: BrowserFlowDeps, log: FlowLog): Promise<FlowResponse> {
+  if (request.method.toUpperCase() === 'GET') {
+    // The page itself is rendered by /authorize (it needs the validated request); a bookmarked or
+    // reloaded /consent has nothing to show.
+    return errorPage(new InvalidRequestError('The consent page opens from your application\'s sign-in. Start the sign-in again from your application.'));
+  }
   let form: URLSearchParams;
   try {
     form = await readFormBody(request, CONSENT_BODY_LIMIT);

@@ -15,9 +15,10 @@ describe('authorization flow: rejections', () => {
   let stack: LocalStack;
   let base: string;
   let publicClient: Client;
+  const logged: string[] = [];
 
   beforeAll(async () => {
-    stack = await startLocalStack({ gatewayPort: 0, log: () => undefined });
+    stack = await startLocalStack({ gatewayPort: 0, log: (_level, message) => logged.push(message) });
     base = stack.urls.gateway;
     publicClient = await register([REDIRECT, OTHER_REDIRECT]);
   });
@@ -127,6 +128,17 @@ describe('authorization flow: rejections', () => {
       expect(page).toContain('127.0.0.1:40001');
     });
 
+    test('a repeated parameter is refused: on a page for client_id, redirected for the others', async () => {
+      const { params } = await validParams();
+      await expectErrorPage(await browse(new CookieJar(), `${authorizeUrl(params)}&client_id=${publicClient.client_id}`), 400, 'invalid_request');
+      expectErrorRedirect(await browse(new CookieJar(), `${authorizeUrl(params)}&scope=mcp:tools&scope=mcp:admin`), 'invalid_request');
+    });
+
+    test('an unknown scope is redirected as invalid_scope', async () => {
+      const { params } = await validParams();
+      expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, scope: 'mcp:everything' })), 'invalid_scope');
+    });
+
     test('missing PKCE is redirected as invalid_request', async () => {
       const { params } = await validParams();
       expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, code_challenge: undefined, code_challenge_method: undefined })), 'invalid_request');
@@ -178,6 +190,10 @@ describe('authorization flow: rejections', () => {
       await expectErrorPage(await browse(cookiesBefore, form.action, { ...form.fields, decision: 'approve' }), 400, 'invalid_request');
     });
 
+    test('GET /consent has no page of its own', async () => {
+      await expectErrorPage(await browse(new CookieJar(), `${base}/consent`), 400, 'invalid_request');
+    });
+
     test('deny redirects access_denied to the client', async () => {
       const jar = new CookieJar();
       const form = await consentForm(jar);
@@ -192,6 +208,19 @@ describe('authorization flow: rejections', () => {
       const callbackUrl = await reachCallback(jar, authorizeUrl(params));
       expect((await browse(jar.clone(), callbackUrl)).status).toBe(302);
       await expectErrorPage(await browse(jar, callbackUrl), 400, 'invalid_request');
+    });
+
+    test('an Entra error (AADSTS50011) is sent to the client as server_error, and the log says which setting to fix', async () => {
+      const jar = new CookieJar();
+      const { params } = await validParams();
+      const callbackUrl = new URL(await reachCallback(jar, authorizeUrl(params)));
+      callbackUrl.searchParams.delete('code');
+      callbackUrl.searchParams.set('error', 'invalid_request');
+      callbackUrl.searchParams.set('error_description', 'AADSTS50011: The redirect URI specified in the request does not match.');
+      const response = await browse(jar, callbackUrl.toString());
+      expectErrorRedirect(response, 'server_error');
+      expect(new URL(location(response)).searchParams.get('error_description')).not.toContain('AADSTS');
+      expect(logged.join('\n')).toContain(`AADSTS50011. Fix: In the app registration, Authentication > Web: add ${base}/callback as a Web redirect URI`);
     });
 
     test('without the browser-binding cookie it is refused; the browser that started the flow can still finish it', async () => {
