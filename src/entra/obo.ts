@@ -117,7 +117,7 @@ export function createOboClient(options: OboClientOptions): OboClient {
   };
 }
 
-const INTERACTION = new Set(['50076', '50079', '50158', '53003', '50074', '50072', '50105']);
+const INTERACTION = new Set(['50076', '50079', '50158', '50074', '50072']);
 const EXPIRED = new Set(['500133', '700082', '50173', '70008', '50132']);
 
 /**
