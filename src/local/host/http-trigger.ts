@@ -5,6 +5,7 @@ import type { HttpMatch } from './http-functions.js';
 import { invoke, type HostLog } from './invoke.js';
 import type { RpcHttpCookie, RpcHttpData, RpcTypedData } from './functions-core.cjs';
 import { readBody } from './request-body.js';
+import { requestUrl } from './request-url.js';
 
 export interface HttpTriggerContext {
   app: LoadedApp;
@@ -27,7 +28,7 @@ export async function serveHttpTrigger(ctx: HttpTriggerContext, match: HttpMatch
 
 async function serveStreamed(ctx: HttpTriggerContext, proxyUri: string, match: HttpMatch, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   const invocationId = randomUUID();
-  const proxyReq = http.request(new URL(req.url ?? '/', proxyUri), {
+  const proxyReq = http.request(requestUrl(req, proxyUri), {
     method: req.method,
     agent: proxyAgent,
     headers: {

@@ -3,6 +3,7 @@ import type { LoadedApp } from './app-loader.js';
 import type { HostSettings } from './host-json.js';
 import { findHttpFunction, pathSegments, type HttpFunction } from './http-functions.js';
 import { serveHttpTrigger } from './http-trigger.js';
+import { requestUrl } from './request-url.js';
 import { describe, type HostLog } from './invoke.js';
 import { authorizesFunction, authorizesMcpExtension, presentedKey, type HostKeys } from './keys.js';
 import type { SseSessions } from './mcp/sse.js';
@@ -34,7 +35,7 @@ export function createRequestListener(runtime: HostRuntime): (req: IncomingMessa
 }
 
 async function route(runtime: HostRuntime, req: IncomingMessage, res: ServerResponse): Promise<void> {
-  const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
+  const url = requestUrl(req, `http://${req.headers.host ?? 'localhost'}`);
   const path = pathSegments(url.pathname);
   if (isUnder(path, mcpWebhook)) return routeMcp(runtime, path, req, res, url);
   const match = findHttpFunction(runtime.httpFunctions, path, req.method ?? 'GET');
