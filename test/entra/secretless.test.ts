@@ -25,8 +25,11 @@ describe('secretless: managed identity assertion as the client credential', () =
     process.env.IDENTITY_HEADER = mi.header;
   });
   afterAll(async () => {
-    process.env.IDENTITY_ENDPOINT = saved.endpoint;
-    process.env.IDENTITY_HEADER = saved.header;
+    // Assigning undefined to process.env would store the string "undefined".
+    if (saved.endpoint === undefined) delete process.env.IDENTITY_ENDPOINT;
+    else process.env.IDENTITY_ENDPOINT = saved.endpoint;
+    if (saved.header === undefined) delete process.env.IDENTITY_HEADER;
+    else process.env.IDENTITY_HEADER = saved.header;
     await mi.close();
     await entra.close();
   });

@@ -46,7 +46,7 @@ export const AADSTS = {
   assertionIssuer: spec(700211, 'invalid_client', "No matching federated identity record found for presented assertion issuer '{issuer}'.", { status: 401 }),
   assertionSubject: spec(700213, 'invalid_client', "No matching federated identity record found for presented assertion subject '{subject}'.", { status: 401 }),
   assertionExpired: spec(700024, 'invalid_client', 'Client assertion is not within its valid time range.', { status: 401 }),
-  assertionTokenEndpoint: spec(700016, 'invalid_client', "The client assertion's audience claim '{audience}' does not match the token endpoint of this tenant.", { status: 401 }),
+  assertionTokenEndpoint: spec(50027, 'invalid_client', "JWT token is invalid or malformed. The audience claim '{audience}' is not this tenant's token endpoint.", { status: 401 }),
   codeRedeemed: spec(54005, 'invalid_grant', 'OAuth2 Authorization code was already redeemed, please retry with a new valid code or use an existing refresh token.'),
   codeInvalid: spec(9002313, 'invalid_grant', 'Invalid request. Request is malformed or invalid.'),
   grantExpired: spec(70008, 'invalid_grant', 'The provided authorization code or refresh token has expired due to inactivity. Send a new interactive authorization request for this user and resource.'),
