@@ -8,23 +8,14 @@
 /** Microsoft Graph's application id; the same in every cloud. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
-/** Graph hosts of the public and national clouds, and the resource URI Entra knows each by. */
-const GRAPH_RESOURCES: Record<string, string> = {
-  'graph.microsoft.com': 'https://graph.microsoft.com',
-  'graph.microsoft.us': 'https://graph.microsoft.us',
-  'dod-graph.microsoft.us': 'https://dod-graph.microsoft.us',
-  'microsoftgraph.chinacloudapi.cn': 'https://microsoftgraph.chinacloudapi.cn',
-};
-
 /**
- * The fully qualified delegated scope for `permission` (e.g. `User.Read`) on the configured Graph.
- * A national cloud's Graph has its own resource URI (`https://graph.microsoft.us/User.Read`); a host
- * that is none of Microsoft's (the local emulator, a test proxy) uses Graph's application id
- * (`00000003-…/User.Read`), which Entra resolves in every cloud.
+ * The fully qualified delegated scope for `permission` (e.g. `User.Read`). Always Graph's application-id
+ * form (`00000003-…/User.Read`): Entra resolves it in every cloud (Graph has the same app id in the
+ * national clouds), so the local stack and Azure send the very same scope string, whatever
+ * GRAPH_BASE_URL points at.
  */
-export function graphScope(graphBaseUrl: string, permission: string): string {
-  const resource = GRAPH_RESOURCES[new URL(graphBaseUrl).hostname.toLowerCase()] ?? GRAPH_APP_ID;
-  return `${resource}/${permission}`;
+export function graphScope(permission: string): string {
+  return `${GRAPH_APP_ID}/${permission}`;
 }
 
 /** A Graph error response, or no response at all (`status` 0). Holds no token. */

@@ -1,4 +1,4 @@
-import { arg } from '@azure/functions';
+import { arg } from './functions-runtime.js';
 import type { RegisteredClient } from '../oauth/client.js';
 import { SCOPE_ADMIN } from '../oauth/scopes.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';

@@ -15,7 +15,7 @@ export const graphUserDetailsTool: ToolDefinition = {
   requires: { scopes: [SCOPE_TOOLS], roles: ['MCP.User', 'MCP.Admin'] },
   downstream: { api: 'Microsoft Graph', permission: PERMISSION },
   async run({ user }, deps) {
-    const scope = graphScope(deps.graphBaseUrl, PERMISSION);
+    const scope = graphScope(PERMISSION);
     const token = await deps.obo.acquire(user, user.assertion(), scope);
     let me: Record<string, unknown>;
     try {

@@ -1,4 +1,5 @@
-import { McpTextContent, McpToolResponse, type Args, type InvocationContext } from '@azure/functions';
+import type { Args, InvocationContext, McpToolResponse as McpToolResult } from '@azure/functions';
+import { McpTextContent, McpToolResponse } from './functions-runtime.js';
 import { authorize, type GroupPermissionMap, type ToolRequirements } from '../authz/requirements.js';
 import { describeRefusal } from '../authz/refusal.js';
 import type { GraphClient } from '../entra/graph.js';
@@ -65,7 +66,7 @@ export function argumentsOf(toolArgument: unknown): Record<string, unknown> {
   return args && typeof args === 'object' && !Array.isArray(args) ? (args as Record<string, unknown>) : {};
 }
 
-export function okResponse(output: ToolOutput): McpToolResponse {
+export function okResponse(output: ToolOutput): McpToolResult {
   return new McpToolResponse({ content: [new McpTextContent(output.text)], structuredContent: output.data });
 }
 
@@ -76,7 +77,7 @@ export function okResponse(output: ToolOutput): McpToolResponse {
  * flag does not reach the client today. The client sees the message as text and
  * `structuredContent.error.code`, which is what our tests and docs rely on.
  */
-export function errorResponse(error: ToolError): McpToolResponse {
+export function errorResponse(error: ToolError): McpToolResult {
   return new McpToolResponse({
     content: [new McpTextContent(error.message)],
     structuredContent: { error: { code: error.code, message: error.message, ...error.details() } },
@@ -85,7 +86,7 @@ export function errorResponse(error: ToolError): McpToolResponse {
 }
 
 /** Verifies the caller, checks the tool's requirements, runs it, and answers every outcome as a result. */
-export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument: unknown, context: InvocationContext): Promise<McpToolResponse> {
+export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument: unknown, context: InvocationContext): Promise<McpToolResult> {
   try {
     const user = await verifyToolUser(toolArgument, deps.user);
     const decision = authorize(user, tool.requires, deps.groupPermissions);

@@ -51,10 +51,7 @@ describe('tool error mapping', () => {
     expect(retryAfterSeconds(null)).toBeUndefined();
   });
 
-  test('the Graph scope follows the configured cloud', () => {
-    expect(graphScope('https://graph.microsoft.com', 'User.Read')).toBe('https://graph.microsoft.com/User.Read');
-    expect(graphScope('https://graph.microsoft.us/', 'User.Read')).toBe('https://graph.microsoft.us/User.Read');
-    expect(graphScope('https://microsoftgraph.chinacloudapi.cn', 'User.Read')).toBe('https://microsoftgraph.chinacloudapi.cn/User.Read');
-    expect(graphScope('http://127.0.0.1:7073', 'User.Read')).toBe('00000003-0000-0000-c000-000000000000/User.Read');
+  test('the Graph scope is the application-id form, the same in every cloud and locally', () => {
+    expect(graphScope('User.Read')).toBe('00000003-0000-0000-c000-000000000000/User.Read');
   });
 });

@@ -14,7 +14,7 @@ describe('OBO client: one MSAL client, results cached per user and scope', () =>
   let msal: Awaited<ReturnType<typeof createConfidentialClient>>;
   let clock: number;
   const now = () => clock;
-  const scope = graphScope('http://127.0.0.1:7073', 'User.Read');
+  const scope = graphScope('User.Read');
   const user = (u: (typeof LOCAL_USERS)[number]) => ({ oid: u.oid, tid: '00000000-0000-4000-8000-000000000001' });
 
   beforeAll(async () => {
@@ -50,7 +50,7 @@ describe('OBO client: one MSAL client, results cached per user and scope', () =>
     expect(entra.counters.oboRequests).toBe(before + 1);
     const other = await obo.acquire(user(ADMIN), admin, scope);
     expect(decodeJwt(other.accessToken).oid).toBe(ADMIN.oid);
-    await obo.acquire(user(ADELE), adele, graphScope('http://127.0.0.1:7073', '.default'));
+    await obo.acquire(user(ADELE), adele, graphScope('.default'));
     expect(entra.counters.oboRequests).toBe(before + 3);
   });
 
