@@ -10,7 +10,7 @@ import {
   validateAuthorizationRequest,
   type ValidatedAuthorization,
 } from './flow/authorize-request.js';
-import { bindingCookie, csrfCookie } from './flow/browser-state.js';
+import { bindingCookie, csrfCookie, hashPrefix } from './flow/browser-state.js';
 import { redirectResponse } from './flow/client-redirect.js';
 import { isConsentRemembered } from './flow/consent-memory.js';
 import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';
@@ -79,11 +79,6 @@ export async function handleAuthorize(request: HttpInput, deps: BrowserFlowDeps,
     body,
     cookies: [binding, csrfCookie(started.state, csrfToken)],
   };
-}
-
-/** A short, non-reversible tag for a flow in logs. */
-export function hashPrefix(secret: string): string {
-  return hashSecret(secret).slice(0, 8);
 }
 
 /**

@@ -3,7 +3,6 @@ import type { EntraSignIn } from '../entra/upstream.js';
 import type { HttpInput } from '../http/types.js';
 import type { PendingAuthorization } from '../store/authorizations.js';
 import { readCookies } from '../web/cookies.js';
-import { hashPrefix } from './authorize.js';
 import {
   AccessDeniedError,
   InvalidRequestError,
@@ -11,7 +10,7 @@ import {
   ServerError,
   TemporarilyUnavailableError,
 } from './errors.js';
-import { clearedBindingCookie, readBinding } from './flow/browser-state.js';
+import { clearedBindingCookie, hashPrefix, readBinding } from './flow/browser-state.js';
 import { clientRedirectUrl, redirectResponse } from './flow/client-redirect.js';
 import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';
 import { errorPage, errorRedirect } from './flow/pages.js';

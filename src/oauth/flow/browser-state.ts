@@ -12,6 +12,11 @@ import { hashSecret } from '../tokens/opaque.js';
  */
 const FLOW_COOKIE_SECONDS = 10 * 60;
 
+/** A short, non-reversible tag for a secret (a flow's state) in logs. */
+export function hashPrefix(secret: string): string {
+  return hashSecret(secret).slice(0, 8);
+}
+
 export function flowId(state: string): string {
   return hashSecret(state).slice(0, 16);
 }
