@@ -1,5 +1,6 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import { InvalidTokenError } from '../oauth/errors.js';
+import type { EntraUser } from './user.js';
 
 /**
  * Validation of Entra ID access tokens issued for the gateway's own API (design §5), for clients that
@@ -30,13 +31,7 @@ export interface EntraTokenValidatorOptions {
 }
 
 /** What the gateway uses from a valid Entra access token. */
-export interface EntraTokenClaims {
-  oid: string;
-  tid: string;
-  name?: string;
-  username?: string;
-  roles: string[];
-  groups: string[];
+export interface EntraTokenClaims extends EntraUser {
   /** The Entra client the token was issued to (`azp` in v2, `appid` in v1). */
   clientId: string;
   scopes: string[];

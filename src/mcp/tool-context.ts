@@ -2,6 +2,7 @@ import { decodeJwt } from 'jose';
 import type { GrantService } from '../oauth/grants.js';
 import { SESSION_HEADER, openToolSession, type ToolSession } from './session-header.js';
 import type { RingKey } from './sealed.js';
+import type { EntraUser } from '../entra/user.js';
 
 /**
  * What an MCP tool trigger knows about its caller, resolved from the gateway's session header in the
@@ -10,13 +11,7 @@ import type { RingKey } from './sealed.js';
  * expiry, so a long SSE session keeps working after the first Entra token lapsed. The token is for
  * server-side use only: never return it in a tool result, log it or put it in an error.
  */
-export interface ToolUser {
-  oid: string;
-  tid: string;
-  name?: string;
-  username?: string;
-  roles: string[];
-  groups: string[];
+export interface ToolUser extends EntraUser {
   /** The MCP client (gateway client id, or the Entra `azp`/`appid` of a direct Entra token). */
   clientId: string;
   /** The gateway scopes of the session (`mcp:tools`, `mcp:admin`). */

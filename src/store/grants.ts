@@ -1,4 +1,5 @@
 import type { Container } from '@azure/cosmos';
+import type { EntraUser } from '../entra/user.js';
 
 /** A record with the ETag it was read or written with, for a later conditional write. */
 export interface Versioned<T> {
@@ -12,15 +13,7 @@ export class ConcurrentUpdateError extends Error {
 }
 
 /** The signed-in Entra user a grant acts for. */
-export interface GrantUser {
-  /** Entra object id: the token's `sub`. */
-  oid: string;
-  tid: string;
-  name?: string;
-  username?: string;
-  roles: string[];
-  groups: string[];
-}
+export type GrantUser = EntraUser;
 
 /** The Entra tokens of a grant, sealed with the grant's data key (never stored in clear). */
 export interface SealedEntraTokens {

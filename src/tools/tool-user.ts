@@ -3,6 +3,7 @@ import type { EntraTokenValidator } from '../entra/jwt.js';
 import { InvalidTokenError } from '../oauth/errors.js';
 import { resolveToolUser, ToolAuthError, type ToolContextDeps } from '../mcp/tool-context.js';
 import { NotSignedInError } from './errors.js';
+import type { EntraUser } from '../entra/user.js';
 
 /**
  * The caller of a tool, verified inside the tool. The gateway's session header names the grant and
@@ -12,13 +13,7 @@ import { NotSignedInError } from './errors.js';
  * from this validated token, not from the grant's copy made at sign-in, so a role removed in Entra stops
  * working once the token is renewed. `oid` is the user id everywhere (Entra's `sub` is per-app).
  */
-export interface VerifiedToolUser {
-  oid: string;
-  tid: string;
-  name?: string;
-  username?: string;
-  roles: string[];
-  groups: string[];
+export interface VerifiedToolUser extends EntraUser {
   /** Granted through group membership by GROUP_PERMISSIONS. */
   permissions: string[];
   /** The MCP client of the session. */

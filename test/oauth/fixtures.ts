@@ -2,23 +2,10 @@ import { loadConfig, type Config } from '../../src/config/index.js';
 import { startLocalCosmos, type LocalCosmos } from '../../src/local/cosmos/server.js';
 import { createCimdResolver, type CimdOptions } from '../../src/oauth/cimd.js';
 import { createCosmosClientStore, type ClientStore } from '../../src/store/clients.js';
+import { testEnv } from '../support/env.js';
 import { createCosmosClient, ensureContainers, openContainers, type Containers } from '../../src/store/cosmos.js';
 
-/** A valid dev configuration for these tests (the same shape as test/config's `validEnv`). */
-export function testEnv(overrides: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
-  return {
-    GATEWAY_MODE: 'dev',
-    GATEWAY_BASE_URL: 'http://localhost:7071',
-    ENTRA_TENANT_ID: '00000000-0000-4000-8000-000000000001',
-    ENTRA_CLIENT_ID: '11111111-1111-4111-8111-111111111111',
-    ENTRA_AUTHORITY_HOST: 'http://localhost:7072',
-    COSMOS_ENDPOINT: 'http://127.0.0.1:8081/',
-    COSMOS_KEY: 'local',
-    TOKEN_ENCRYPTION_KEYS: `k1:${Buffer.alloc(32, 1).toString('base64url')}`,
-    COOKIE_SECRET: Buffer.alloc(32, 2).toString('base64url'),
-    ...overrides,
-  };
-}
+export { testEnv } from '../support/env.js';
 
 export interface CosmosFixture {
   cosmos: LocalCosmos;
