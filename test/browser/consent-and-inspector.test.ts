@@ -1,0 +1,153 @@
+// A real browser (Debian's Chromium through playwright-core) on the pages people see: the gateway's
+// consent page and the Entra emulator's sign-in page; then MCP Inspector, run from node_modules, connecting
+// over SSE and over streamable HTTP, completing OAuth in the browser, listing tools and running
+// get_graph_user_details. Screenshots go to test-artifacts/ (copies for the README in docs/screenshots/).
+import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { artifactsDir, launchChromium, type Browser } from '../support/chromium.js';
+import { startInspector, type InspectorProcess } from '../support/inspector-process.js';
+import { authorizationUrl, discover, register } from '../support/oauth-client.js';
+import { PROFILE_TOOL } from '../support/mcp-session.js';
+import { startStackProcess, type StackProcess } from '../support/stack-process.js';
+
+const TIMEOUT = 180_000;
+
+async function signInAtEntra(page: Page): Promise<void> {
+  await page.waitForSelector('input[name="password"]');
+  await page.fill('input[name="username"]', 'adele@contoso.test');
+  await page.fill('input[name="password"]', 'Passw0rd!');
+  await page.click('button[type="submit"]');
+}
+
+describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromium', () => {
+  let stack: StackProcess;
+  let browser: Browser;
+  const artifacts = artifactsDir();
+  beforeAll(async () => {
+    stack = await startStackProcess();
+    browser = await launchChromium();
+  }, TIMEOUT);
+  afterAll(async () => {
+    await browser?.close();
+    await stack?.stop();
+  });
+
+  describe('the consent page and the sign-in page', () => {
+    let client: Server;
+    let redirectUri = '';
+    beforeAll(async () => {
+      // The client's loopback redirect, so the browser lands on a real page at the end.
+      client = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in. You can close this window.</h1>'));
+      await new Promise<void>((resolve) => client.listen(0, '127.0.0.1', () => resolve()));
+      const address = client.address();
+      redirectUri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callback`;
+    });
+    afterAll(async () => {
+      await new Promise<void>((resolve) => client.close(() => resolve()));
+    });
+
+    test('show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss', async () => {
+      const discovery = await discover(stack.mcpUrl);
+      const registered = await register(discovery.registrationEndpoint, {
+        client_name: 'Claude Code (entra-gateway)',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      });
+      const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), redirectUri, {
+        scope: discovery.challengeScope,
+        resource: discovery.resource,
+      });
+      const page = await browser.context.newPage();
+      try {
+        await page.goto(request.url);
+        const title = page.locator('h1');
+        await expect(title.textContent()).resolves.toContain('Claude Code (entra-gateway)');
+        await expect(page.locator('.host').textContent()).resolves.toContain(new URL(redirectUri).host);
+        await page.screenshot({ path: join(artifacts, 'consent-page.png'), fullPage: true });
+
+        await page.click('button[value="approve"]');
+        await page.waitForSelector('input[name="password"]');
+        await page.screenshot({ path: join(artifacts, 'entra-sign-in.png'), fullPage: true });
+        await signInAtEntra(page);
+        await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
+        const landed = new URL(page.url());
+        expect(landed.searchParams.get('code')).toBeTruthy();
+        expect(landed.searchParams.get('state')).toBe(request.state);
+        expect(landed.searchParams.get('iss')).toBe(stack.baseUrl);
+      } finally {
+        await page.close();
+      }
+    }, TIMEOUT);
+  });
+
+  describe('MCP Inspector', () => {
+    let inspector: InspectorProcess;
+    beforeAll(async () => {
+      inspector = await startInspector();
+    }, TIMEOUT);
+    afterAll(async () => {
+      await inspector?.stop();
+    });
+
+    // Inspector 0.15.0 is the last release that runs on Node 20 (0.16+ needs Node 22). Over streamable HTTP
+    // its proxy turns the 401 into "Connection Error" (no automatic OAuth), and its Quick OAuth Flow sends
+    // `resource=undefined` (the string) to /token, which the gateway refuses with invalid_target (RFC 8707).
+    // The case stays, marked failing, so that a newer Inspector or a gateway change flips it and is noticed.
+    const run = (transport: 'sse' | 'streamable-http') => (transport === 'sse' ? test.each : test.failing.each);
+    for (const [transport, label] of [
+      ['sse', 'SSE'],
+      ['streamable-http', 'streamable HTTP'],
+    ] as const) {
+      run(transport)([[transport, label]])('over %s: Connect → OAuth (consent, Entra sign-in) → List Tools → run get_graph_user_details', async (transport, label) => {
+      const page = await browser.context.newPage();
+      const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
+      try {
+        await page.goto(inspector.url(transport, transport === 'sse' ? stack.sseUrl : stack.mcpUrl));
+        const connect = page.getByRole('button', { name: 'Connect', exact: true });
+        await connect.click();
+        // SSE: the Inspector sees the 401 and starts OAuth itself. Streamable HTTP: Inspector 0.15's proxy
+        // reports the 401 as a connection error, and a person uses the Auth Settings' "Quick OAuth Flow".
+        const toAuthorize = page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/authorize`), { timeout: 30_000 });
+        const connectionError = page.getByText('Connection Error', { exact: false }).first().waitFor({ timeout: 30_000 });
+        const viaSettings = await Promise.race([toAuthorize.then(() => false), connectionError.then(() => true)]);
+        toAuthorize.catch(() => {});
+        connectionError.catch(() => {});
+        if (viaSettings) {
+          await page.getByRole('button', { name: 'Open Auth Settings' }).click();
+          await page.getByRole('button', { name: 'Quick OAuth Flow' }).click();
+          await page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/authorize`), { timeout: 30_000 });
+        }
+
+        // The gateway's consent page names the Inspector and its origin; then Entra's sign-in form.
+        await expect(page.locator('h1').textContent()).resolves.toContain('MCP Inspector');
+        await expect(page.locator('.host').textContent()).resolves.toContain(new URL(inspector.origin).host);
+        await page.click('button[value="approve"]');
+        await signInAtEntra(page);
+
+        // Back at the Inspector's callback; it redeems the code (in the browser, CORS) and keeps the tokens.
+        await page.waitForURL((url) => url.origin === inspector.origin, { timeout: 30_000 });
+        if (viaSettings) {
+          await page.getByText('Authentication complete', { exact: false }).first().waitFor({ timeout: 30_000 });
+          await page.getByRole('button', { name: 'Connect', exact: true }).click();
+        }
+        await page.getByText('Connected', { exact: true }).first().waitFor({ timeout: 30_000 });
+
+        await page.getByRole('tab', { name: 'Tools' }).click();
+        await page.getByRole('button', { name: 'List Tools' }).click();
+        await page.getByText(PROFILE_TOOL, { exact: true }).first().click();
+        await page.getByRole('button', { name: 'Run Tool' }).click();
+        await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
+        await shot('result');
+      } catch (err) {
+        await shot('failure').catch(() => {});
+        throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}\nInspector output (tail):\n${inspector.output().slice(-3000).replace(/Bearer [^"\s]+/g, "Bearer …")}`);
+      } finally {
+        await page.close();
+      }
+    }, TIMEOUT);
+    }
+  });
+});
