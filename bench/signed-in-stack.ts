@@ -1,0 +1,81 @@
+import { startLocalStack, type LocalStack } from '../src/local/stack.js';
+import { SESSION_HEADER } from '../src/mcp/session-header.js';
+// The real OAuth flow (discovery, DCR, Entra emulator sign-in, consent, PKCE code exchange) with the
+// MCP SDK's `auth()`: the integration tests' helper, compiled to dist/test (no jest in it).
+import { authorize, MemoryOAuthProvider } from '../test/integration/mcp-gateway-support.js';
+import { countCosmosRequests, type CosmosCounter } from './cosmos-counter.js';
+
+/** The local stack with one signed-in user, and what a caller needs to reach both paths. */
+export interface BenchStack {
+  stack: LocalStack;
+  /** The gateway's access token for adele (never printed). */
+  accessToken: string;
+  /** `…/runtime/webhooks/mcp` and its system key: the baseline path. */
+  extensionUrl: string;
+  extensionKey: string;
+  cosmos: CosmosCounter;
+  /**
+   * The `x-mcp-gateway-session` header the gateway sent for this user, captured once so the direct
+   * calls make the tool do exactly the work it does behind the gateway (resolve the same user).
+   */
+  sessionHeader(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export const MCP_POST_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' } as const;
+
+export function toolCallBody(id: number, name = 'whoami'): string {
+  return JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
+}
+
+export async function startBenchStack(): Promise<BenchStack> {
+  const stack = await startLocalStack({ gatewayPort: 0, log: () => {} });
+  const cosmos = countCosmosRequests(stack.cosmos.endpoint);
+  try {
+    const tokens = await authorize(new MemoryOAuthProvider(), stack.urls.mcp, 'adele@contoso.test');
+    const extensionUrl = stack.env.MCP_EXTENSION_URL!;
+    let captured: string | undefined;
+    return {
+      stack,
+      accessToken: tokens.access_token,
+      extensionUrl,
+      extensionKey: stack.env.MCP_EXTENSION_KEY!,
+      cosmos,
+      async sessionHeader() {
+        captured ??= await captureSessionHeader(stack.urls.mcp, extensionUrl, tokens.access_token);
+        return captured;
+      },
+      close: async () => {
+        cosmos.close();
+        await stack.close();
+      },
+    };
+  } catch (error) {
+    cosmos.close();
+    await stack.close();
+    throw error;
+  }
+}
+
+/** One gateway call with the global fetch (which the gateway forwards with) briefly wrapped. */
+async function captureSessionHeader(mcpUrl: string, extensionUrl: string, accessToken: string): Promise<string> {
+  const original = globalThis.fetch;
+  let seen: string | null = null;
+  globalThis.fetch = async (input, init) => {
+    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
+    if (url.startsWith(extensionUrl)) seen = new Headers(init?.headers).get(SESSION_HEADER);
+    return original(input, init);
+  };
+  try {
+    const response = await original(mcpUrl, {
+      method: 'POST',
+      headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${accessToken}` },
+      body: toolCallBody(0),
+    });
+    await response.text();
+  } finally {
+    globalThis.fetch = original;
+  }
+  if (!seen) throw new Error('the gateway did not forward the call with a session header');
+  return seen;
+}
