@@ -93,15 +93,13 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
     });
 
     // Inspector 0.15.0 is the last release that runs on Node 20 (0.16+ needs Node 22). Over streamable HTTP
-    // its proxy turns the 401 into "Connection Error" (no automatic OAuth), and its Quick OAuth Flow sends
-    // `resource=undefined` (the string) to /token, which the gateway refuses with invalid_target (RFC 8707).
-    // The case stays, marked failing, so that a newer Inspector or a gateway change flips it and is noticed.
-    const run = (transport: 'sse' | 'streamable-http') => (transport === 'sse' ? test.each : test.failing.each);
+    // its proxy turns the 401 into "Connection Error" (no automatic OAuth), so a person uses the Auth
+    // Settings' "Quick OAuth Flow", which sends `resource=undefined` (the string; the gateway reads it as absent).
     for (const [transport, label] of [
       ['sse', 'SSE'],
       ['streamable-http', 'streamable HTTP'],
     ] as const) {
-      run(transport)([[transport, label]])('over %s: Connect → OAuth (consent, Entra sign-in) → List Tools → run get_graph_user_details', async (transport, label) => {
+      test.each([[transport, label]])('over %s: Connect → OAuth (consent, Entra sign-in) → List Tools → run get_graph_user_details', async (transport, label) => {
       const page = await browser.context.newPage();
       const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
       try {
