@@ -143,10 +143,8 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
   };
 
   async function grantForAccess(grantId: string): Promise<Versioned<GrantRecord>> {
-    const cached = cache.get(grantId, now());
-    const grant = cached ?? (await grants.get(grantId, now()));
+    const grant = await cache.load(grantId, now, () => grants.get(grantId, now()));
     if (!grant) throw new InvalidTokenError('The session behind this access token has ended; sign in again.');
-    if (!cached) cache.set(grant, now());
     if (grant.value.revoked) throw new InvalidTokenError('The session behind this access token was revoked; sign in again.');
     return grant;
   }

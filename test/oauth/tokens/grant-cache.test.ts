@@ -31,4 +31,34 @@ describe('grant cache', () => {
     cache.delete('a');
     expect(cache.get('a', 1)).toBeUndefined();
   });
+
+  test('concurrent misses for one grant share one read, and the result is cached', async () => {
+    const cache = new GrantCache(10, 30_000);
+    let reads = 0;
+    const read = async () => {
+      reads += 1;
+      return grant('a');
+    };
+    const results = await Promise.all(Array.from({ length: 8 }, () => cache.load('a', () => 0, read)));
+    expect(reads).toBe(1);
+    expect(results.every((g) => g?.value.id === 'a')).toBe(true);
+    await cache.load('a', () => 1, read);
+    expect(reads).toBe(1);
+  });
+
+  test('a delete while a read is in flight keeps the read\'s (older) copy out of the cache', async () => {
+    const cache = new GrantCache(10, 30_000);
+    let release!: (g: Versioned<GrantRecord>) => void;
+    const inFlight = cache.load('a', () => 0, () => new Promise((resolve) => (release = resolve)));
+    cache.delete('a');
+    release(grant('a'));
+    await inFlight;
+    expect(cache.get('a', 1)).toBeUndefined();
+  });
+
+  test('a missing grant is not cached', async () => {
+    const cache = new GrantCache(10, 30_000);
+    expect(await cache.load('a', () => 0, async () => undefined)).toBeUndefined();
+    expect(cache.size).toBe(0);
+  });
 });
