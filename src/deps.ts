@@ -11,8 +11,8 @@ import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
 
 /**
  * Everything the functions need, built once from the configuration at start-up and passed in, so a
- * test builds the same object against the local stack. Later parts (stores, Entra client, token
- * crypto) are added here as fields.
+ * test builds the same object against the local stack. Building it makes no network call: Cosmos,
+ * Entra and Graph are reached on first use.
  */
 export interface Deps extends TokenCore {
   config: Config;
