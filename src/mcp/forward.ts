@@ -1,16 +1,17 @@
 import { BadGatewayError } from './errors.js';
 
 /**
- * One forwarded request to the MCP extension, streamed both ways: the request body is passed to
- * fetch as a stream (`duplex: 'half'`), and the reply body is handed back as a stream that is read
- * only as the client reads it. Cancelling that stream (the host does when the client disconnects)
- * aborts the upstream request, so an abandoned SSE session does not hold the extension's.
+ * One forwarded request to the MCP extension: the request body is passed to fetch as the bytes the
+ * gateway already read (a POST, see `body.ts`) or as a stream (`duplex: 'half'`), and the reply body
+ * is handed back as a stream that is read only as the client reads it. Cancelling that stream (the
+ * host does when the client disconnects) aborts the upstream request, so an abandoned SSE session
+ * does not hold the extension's.
  */
 export interface ForwardRequest {
   method: string;
   url: string;
   headers: Headers;
-  body: ReadableStream<Uint8Array> | null;
+  body: ReadableStream<Uint8Array> | Uint8Array | null;
   /** Applied to the reply body (the SSE endpoint rewriting). */
   transform?: TransformStream<Uint8Array, Uint8Array>;
 }
@@ -24,6 +25,7 @@ export interface ForwardedResponse {
 export async function forwardToExtension(request: ForwardRequest, fetchImpl: typeof fetch = fetch): Promise<ForwardedResponse> {
   const abort = new AbortController();
   const hasBody = request.body !== null && request.method !== 'GET' && request.method !== 'HEAD';
+  const streamed = hasBody && !(request.body instanceof Uint8Array);
   let upstream: Response;
   try {
     upstream = await fetchImpl(request.url, {
@@ -31,7 +33,7 @@ export async function forwardToExtension(request: ForwardRequest, fetchImpl: typ
       headers: request.headers,
       body: hasBody ? request.body : undefined,
       // Node's fetch needs this to send a stream body; not in lib.dom's RequestInit type.
-      ...(hasBody ? { duplex: 'half' } : {}),
+      ...(streamed ? { duplex: 'half' } : {}),
       redirect: 'manual',
       signal: abort.signal,
     } as RequestInit);

@@ -1,6 +1,7 @@
 import { InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
 import { formatScope } from '../oauth/scopes.js';
 import { authenticateMcpRequest, MissingTokenError, REQUIRED_SCOPES, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
+import { readBoundedBody } from './body.js';
 import { formatBearerChallenge, resourceMetadataUrl } from './challenge.js';
 import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.js';
 import { forwardToExtension } from './forward.js';
@@ -11,6 +12,7 @@ import type { RingKey } from './sealed.js';
 import { SESSION_HEADER, sealToolSession } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
 import { createSseRewriter } from './sse-rewrite.js';
+import { stepUpFor, StepUpRequiredError } from './step-up.js';
 import { guardStream } from './stream-guard.js';
 
 /** The part of a request the gateway reads (the Functions `HttpRequest` and fetch's `Request` both fit). */
@@ -51,8 +53,9 @@ export type McpHandler = (request: McpRequest, logError?: ErrorLog) => Promise<M
 
 /**
  * The one handler behind every MCP route: strict path match (404), authentication (401/403), method
- * (405), then forwarding to the extension with the tool session header. Every error the gateway
- * itself answers is OAuth-shaped JSON (see `errors.ts`).
+ * (405), for a POST the step-up check of its `tools/call`s (403, `step-up.ts`), then forwarding to
+ * the extension with the tool session header. Every error the gateway itself answers is
+ * OAuth-shaped JSON (see `errors.ts`).
  */
 export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler {
   const now = options.now ?? Date.now;
@@ -87,6 +90,14 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
     } else {
       target = `${options.extensionUrl}${endpoint === 'sse' ? '/sse' : ''}${upstreamQuery(query)}`;
     }
+    // A POST carries JSON-RPC messages: read once (bounded), checked, and the same bytes forwarded.
+    let body: ReadableStream<Uint8Array> | Uint8Array | null = request.body;
+    if (method === 'POST') {
+      const read = await readBoundedBody(request.body, request.headers.get('content-length'));
+      body = read?.kind === 'whole' ? read.bytes : (read?.stream ?? null);
+      const stepUp = read?.kind === 'whole' ? stepUpFor(new TextDecoder().decode(read.bytes), principal.scopes) : undefined;
+      if (stepUp) throw new StepUpRequiredError(stepUp);
+    }
     const gatewayHeaders: Record<string, string> = {
       [SESSION_HEADER]: await sealToolSession(options.keyRing, principal, now(), options.sessionLifetimeSeconds),
     };
@@ -105,7 +116,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
           })
         : undefined;
     const upstream = await forwardToExtension(
-      { method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body: request.body, transform },
+      { method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body, transform },
       options.fetch,
     );
     if (upstream.status === 401 || upstream.status === 403) {
@@ -115,14 +126,14 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       logError?.('The MCP extension refused the gateway key; check MCP_EXTENSION_KEY.', upstream.status);
       throw new BadGatewayError('The MCP server is misconfigured; ask its administrator to check the logs.');
     }
-    let body = upstream.body ?? undefined;
-    if (body && endpoint === 'sse') {
-      body = guardStream(body, {
+    let reply = upstream.body ?? undefined;
+    if (reply && endpoint === 'sse') {
+      reply = guardStream(reply, {
         stillAuthorised: () => stillAuthorised(principal),
         intervalMs: options.sseCheckIntervalMs ?? 15_000,
       });
     }
-    return { status: upstream.status, headers: clientResponseHeaders(upstream.headers), body };
+    return { status: upstream.status, headers: clientResponseHeaders(upstream.headers), body: reply };
   }
 
   async function stillAuthorised(principal: McpPrincipal): Promise<boolean> {
@@ -159,7 +170,9 @@ function errorResponse(
   if (known instanceof MissingTokenError) headers.set('WWW-Authenticate', formatBearerChallenge(challenge));
   else if (known instanceof InvalidTokenError || known instanceof InsufficientScopeError) {
     const code = known instanceof InvalidTokenError ? 'invalid_token' : 'insufficient_scope';
-    headers.set('WWW-Authenticate', formatBearerChallenge({ ...challenge, error: code, errorDescription: known.description }));
+    // A step-up names the scopes to ask for; every other refusal names the route's own.
+    const scope = known instanceof StepUpRequiredError ? formatScope(known.scope) : challenge.scope;
+    headers.set('WWW-Authenticate', formatBearerChallenge({ ...challenge, scope, error: code, errorDescription: known.description }));
   }
   if (known instanceof MethodNotAllowedError) headers.set('Allow', known.allow.join(', '));
   return { status: known.status, headers, body: JSON.stringify(known.toResponseObject()) };

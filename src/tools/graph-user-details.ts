@@ -1,5 +1,5 @@
 import { graphScope, GraphRequestError } from '../entra/graph.js';
-import { SCOPE_TOOLS } from '../oauth/scopes.js';
+import { TOOL_REQUIREMENTS } from './requirements-table.js';
 import type { ToolDefinition } from './tool.js';
 
 const PERMISSION = 'User.Read';
@@ -12,7 +12,7 @@ export const graphUserDetailsTool: ToolDefinition = {
   name: 'get_graph_user_details',
   description:
     "Gets your own user profile from Microsoft Graph (/me: display name, user principal name, mail, job title, office and phone numbers), acting as you with the delegated User.Read permission.",
-  requires: { scopes: [SCOPE_TOOLS], roles: ['MCP.User', 'MCP.Admin'] },
+  requires: TOOL_REQUIREMENTS.get_graph_user_details,
   downstream: { api: 'Microsoft Graph', permission: PERMISSION },
   async run({ user }, deps) {
     const scope = graphScope(PERMISSION);

@@ -1,4 +1,4 @@
-import { SCOPE_TOOLS } from '../oauth/scopes.js';
+import { TOOL_REQUIREMENTS } from './requirements-table.js';
 import type { ToolDefinition } from './tool.js';
 
 /** The identity the gateway resolved for this session, from the validated Entra token. No Graph call. */
@@ -6,7 +6,7 @@ export const whoamiTool: ToolDefinition = {
   name: 'whoami',
   description:
     'Shows who you are signed in as through this MCP gateway: your Entra ID user and tenant, your app roles, groups and the tool permissions they grant, and the MCP client and scopes of this session.',
-  requires: { scopes: [SCOPE_TOOLS] },
+  requires: TOOL_REQUIREMENTS.whoami,
   async run({ user }) {
     const data = {
       oid: user.oid,

@@ -78,6 +78,10 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   saveTokens(tokens: OAuthTokens) {
     this.saved = tokens;
   }
+  /** What a client does before a step-up: with a refresh token kept, `auth()` would refresh instead. */
+  forgetTokens() {
+    this.saved = undefined;
+  }
   redirectToAuthorization(url: URL) {
     this.pendingAuthorization = url;
   }
@@ -89,13 +93,16 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   }
 }
 
-/** Runs the SDK's `auth()` end to end: discovery, DCR, browser sign-in and consent, code exchange. */
-export async function authorize(provider: MemoryOAuthProvider, mcpUrl: string, username = 'adele@contoso.test'): Promise<OAuthTokens> {
-  const first = await auth(provider, { serverUrl: mcpUrl });
+/**
+ * Runs the SDK's `auth()` end to end: discovery, DCR, browser sign-in and consent, code exchange.
+ * `scope` is what a challenge would pass (without it the SDK asks for the PRM's `scopes_supported`).
+ */
+export async function authorize(provider: MemoryOAuthProvider, mcpUrl: string, username = 'adele@contoso.test', scope?: string): Promise<OAuthTokens> {
+  const first = await auth(provider, { serverUrl: mcpUrl, scope });
   if (first === 'REDIRECT') {
     if (!provider.pendingAuthorization) throw new Error('auth() asked for a redirect but gave no URL');
     const code = await new Browser().authorize(provider.pendingAuthorization, provider.redirectUrl, username);
-    const second = await auth(provider, { serverUrl: mcpUrl, authorizationCode: code });
+    const second = await auth(provider, { serverUrl: mcpUrl, authorizationCode: code, scope });
     if (second !== 'AUTHORIZED') throw new Error('the code exchange did not authorize');
   }
   const tokens = provider.tokens();
