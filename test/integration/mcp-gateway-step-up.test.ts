@@ -22,14 +22,14 @@ afterAll(async () => gateway?.close());
 const callTool = (name: string, id = 1) => ({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: {} } });
 
 /**
- * A client that registers for every scope it may need (registration is once) and then authorizes
- * least-privilege, `mcp:tools` only. (A client that registered only `mcp:tools` could not step up:
- * /authorize refuses scopes the client did not register — see docs/mcp-gateway.md, "Step-up".)
+ * A client registered the way the SDK registers on first connect — with the first challenge's scope,
+ * `mcp:tools` only — and authorized least-privilege. Its step-up later asks for `mcp:admin`, which it
+ * never registered: /authorize grants any supported scope the user consents to.
  */
 async function narrowSession(username: string): Promise<MemoryOAuthProvider> {
   const provider = new MemoryOAuthProvider();
   const metadata = await discoverAuthorizationServerMetadata(gateway.baseUrl);
-  provider.saveClientInformation(await registerClient(gateway.baseUrl, { metadata, clientMetadata: { ...provider.clientMetadata, scope: 'mcp:tools mcp:admin' } }));
+  provider.saveClientInformation(await registerClient(gateway.baseUrl, { metadata, clientMetadata: { ...provider.clientMetadata, scope: 'mcp:tools' } }));
   const tokens = await authorize(provider, mcpUrl, username, 'mcp:tools');
   expect(tokens.scope).toBe('mcp:tools');
   return provider;

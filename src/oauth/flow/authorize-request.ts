@@ -3,7 +3,6 @@ import type { RegisteredClient } from '../client.js';
 import {
   InvalidClientError,
   InvalidRequestError,
-  InvalidScopeError,
   OAuthError,
   UnauthorizedClientError,
   UnsupportedResponseTypeError,
@@ -127,7 +126,10 @@ function checkRequest(query: URLSearchParams, client: RegisteredClient, redirect
 
 /**
  * The scopes to ask consent for. None requested: the defaults the client registered, else all it
- * registered. Some requested: each must be supported (`resolveRequestedScopes`) and registered.
+ * registered. Some requested: each must be one the gateway supports (`resolveRequestedScopes`), even if
+ * the client did not register it — MCP's step-up has a client that registered with the first
+ * challenge's scope ask later for the one a tool needs (403 `insufficient_scope`). The user sees every
+ * scope on the consent page, and tools still check the user's roles.
  */
 function grantableScopes(scope: string | undefined, client: RegisteredClient): string[] {
   const registered = parseScope(client.metadata.scope);
@@ -135,10 +137,5 @@ function grantableScopes(scope: string | undefined, client: RegisteredClient): s
     const defaults = DEFAULT_SCOPES.filter((s) => registered.includes(s));
     return defaults.length > 0 ? defaults : registered;
   }
-  const requested = resolveRequestedScopes(scope);
-  const notRegistered = requested.filter((s) => !registered.includes(s));
-  if (notRegistered.length > 0) {
-    throw new InvalidScopeError(`This client did not register the scope ${notRegistered.map((s) => `"${s}"`).join(', ')}.`);
-  }
-  return requested;
+  return resolveRequestedScopes(scope);
 }
