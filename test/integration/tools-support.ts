@@ -6,50 +6,32 @@ import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { authorize, MemoryOAuthProvider } from './mcp-gateway-support.js';
+import type { TokenRequestRecord } from '../../src/local/entra/state.js';
 
 /** One POST to the Entra emulator's token endpoint: grant type and how the client authenticated (names only). */
-export interface TokenRequestRecord {
-  grantType: string;
-  clientAuth: 'client_assertion' | 'client_secret' | 'none';
-}
 
 export interface ToolStack {
   stack: LocalStack;
   /** Every line the host and the functions logged. */
   logs: string[];
-  tokenRequests: TokenRequestRecord[];
+  readonly tokenRequests: readonly TokenRequestRecord[];
   close(): Promise<void>;
 }
 
 /**
- * Starts the local stack with the given gateway credential. The gateway (run in this process by the
- * local host) calls Entra with the global `fetch`, which is wrapped here to note each token request's
- * grant type and client authentication parameter *names* (never values), then passes it on unchanged.
- * The wrapper is installed before the first sign-in, when the app's MSAL client is created.
+ * Starts the local stack with the given gateway credential. `tokenRequests` is the Entra emulator's own
+ * record of each token request's grant type and client authentication method (never values).
  */
 export async function startToolStack(credential: 'managed_identity' | 'secret'): Promise<ToolStack> {
   const logs: string[] = [];
   const stack = await startLocalStack({ gatewayPort: 0, credential, log: (level, message) => logs.push(`${level}: ${message}`) });
-  const tokenRequests: TokenRequestRecord[] = [];
-  const original = globalThis.fetch;
-  const tokenEndpoint = `${stack.entra.url}/${stack.entra.tenantId}/oauth2/v2.0/token`;
-  globalThis.fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.split('?')[0] === tokenEndpoint && typeof init?.body === 'string') {
-      const form = new URLSearchParams(init.body);
-      const clientAuth = form.has('client_assertion') ? 'client_assertion' : form.has('client_secret') ? 'client_secret' : 'none';
-      tokenRequests.push({ grantType: form.get('grant_type') ?? '', clientAuth });
-    }
-    return original(input, init);
-  };
   return {
     stack,
     logs,
-    tokenRequests,
-    close: async () => {
-      globalThis.fetch = original;
-      await stack.close();
+    get tokenRequests() {
+      return stack.entra.counters.tokenRequestLog;
     },
+    close: () => stack.close(),
   };
 }
 

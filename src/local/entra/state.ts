@@ -27,8 +27,16 @@ export interface RefreshRecord {
 }
 
 /** What tests read to prove caching: requests by grant type, OBO exchanges, sign-ins, MI assertions. */
+/** One token request as the emulator saw it: the grant and how the client authenticated (no values). */
+export interface TokenRequestRecord {
+  grantType: string;
+  clientAuth: 'client_assertion' | 'client_secret' | 'none';
+}
+
 export interface EntraCounters {
   tokenRequests: Record<string, number>;
+  /** Every token request in order, for tests that check which credential the gateway used. */
+  tokenRequestLog: TokenRequestRecord[];
   oboRequests: number;
   authorizeRequests: number;
   signIns: number;
@@ -36,7 +44,7 @@ export interface EntraCounters {
 }
 
 export function newCounters(): EntraCounters {
-  return { tokenRequests: {}, oboRequests: 0, authorizeRequests: 0, signIns: 0, managedIdentityTokens: 0 };
+  return { tokenRequests: {}, tokenRequestLog: [], oboRequests: 0, authorizeRequests: 0, signIns: 0, managedIdentityTokens: 0 };
 }
 
 const handle = (bytes: number) => randomBytes(bytes).toString('base64url');

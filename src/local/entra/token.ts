@@ -3,6 +3,7 @@ import { calculatePKCECodeChallenge } from 'oauth4webapi';
 import type { Platform } from './apps.js';
 import { authenticateClient, type AuthenticatedClient } from './client-auth.js';
 import type { EmulatorContext } from './context.js';
+import type { TokenRequestRecord } from './state.js';
 import { EntraError } from './errors.js';
 import { readForm, sendJson } from './http.js';
 import { isSelfByUri, parseScopes, singleResource } from './scopes.js';
@@ -25,6 +26,7 @@ export async function handleToken(ctx: EmulatorContext, req: IncomingMessage, re
   const correlationId = url.searchParams.get('client-request-id') ?? headerValue(req, 'client-request-id') ?? form.get('client-request-id');
   const grantType = form.get('grant_type') ?? '';
   ctx.counters.tokenRequests[grantType] = (ctx.counters.tokenRequests[grantType] ?? 0) + 1;
+  ctx.counters.tokenRequestLog.push({ grantType, clientAuth: clientAuthMethod(req, form) });
   try {
     if (!grantType) throw new EntraError('missingParameter', { parameter: 'grant_type' });
     const grant = GRANTS[grantType];
@@ -35,6 +37,12 @@ export async function handleToken(ctx: EmulatorContext, req: IncomingMessage, re
     if (correlationId) e.correlationId = correlationId;
     sendJson(res, e.status, e.toJson(ctx.origin));
   }
+}
+
+function clientAuthMethod(req: IncomingMessage, form: URLSearchParams): TokenRequestRecord['clientAuth'] {
+  if (form.has('client_assertion')) return 'client_assertion';
+  if (form.has('client_secret') || /^basic /i.test(req.headers.authorization ?? '')) return 'client_secret';
+  return 'none';
 }
 
 function headerValue(req: IncomingMessage, name: string): string | undefined {
