@@ -8,6 +8,7 @@ export const LOCAL_PASSWORD = 'Passw0rd!';
 /** The gateway's app registration in the emulator: confidential web client and API at once. */
 export const LOCAL_GATEWAY_APP = {
   clientId: '11111111-1111-4111-8111-111111111111',
+  displayName: 'Entra MCP Gateway (local)',
   /** Only for ENTRA_CREDENTIAL=secret runs on the local stack; never a production value. */
   clientSecret: 'local-dev-secret-not-for-production',
   apiScope: 'access_as_user',

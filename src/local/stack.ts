@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ensureContainers } from '../store/cosmos.js';
+import { createLocalCertificate } from './certificate.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
 import { startEntraEmulator } from './entra/index.js';
@@ -15,13 +16,19 @@ export type EntraEmulator = Awaited<ReturnType<typeof startEntraEmulator>>;
 export type ManagedIdentityEmulator = Awaited<ReturnType<typeof startManagedIdentityEmulator>>;
 export type LocalHost = Awaited<ReturnType<typeof startLocalHost>>;
 
+export type LocalCredential = 'managed_identity' | 'secret' | 'certificate';
+
 export interface LocalStackOptions {
   /** The gateway's port; 0 picks a free one. Default: `PORT`, else 7071. */
   gatewayPort?: number;
   /** Start only the emulators (for `func start`); `env` then holds the settings to paste. */
   emulatorsOnly?: boolean;
-  /** How the gateway proves itself to Entra. Default `managed_identity` (the federated credential). */
-  credential?: 'managed_identity' | 'secret';
+  /**
+   * How the gateway proves itself to Entra. Default `managed_identity` (the federated credential).
+   * `certificate`: a key and self-signed certificate generated for this run (deleted on `close()`); the
+   * gateway app in the Entra emulator then knows only that certificate.
+   */
+  credential?: LocalCredential;
   /** Settings applied over the stack's own (tests force a value this way). */
   env?: Record<string, string>;
   /** Where the local host writes host and function logs (default: the host's, the console). */
@@ -86,8 +93,22 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
 
+    const certificate = options.credential === 'certificate' ? createLocalCertificate() : undefined;
+    if (certificate) started.push({ close: async () => certificate.remove() });
+    // A certificate-only app, as in Entra: neither the secret nor the federated credential would work.
+    const directory = certificate && {
+      apps: [
+        {
+          appId: LOCAL_GATEWAY_APP.clientId,
+          displayName: LOCAL_GATEWAY_APP.displayName,
+          secrets: [],
+          federatedCredentials: [],
+          certificates: [{ certificatePem: certificate.certificatePem }],
+        },
+      ],
+    };
     const entra = await onPreferredPort(DEFAULT_PORTS.entra, (port) =>
-      startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`] }),
+      startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory }),
     );
     started.push(entra);
     const managedIdentity = await onPreferredPort(DEFAULT_PORTS.managedIdentity, (port) =>
@@ -101,7 +122,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     started.push(graph);
 
     const mcpExtensionKey = randomSecret();
-    const env = gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, options });
+    const env = gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options });
     const urls: LocalStackUrls = {
       gateway: gatewayUrl,
       mcp: `${gatewayUrl}/mcp`,
@@ -140,12 +161,13 @@ interface SettingsInput {
   managedIdentity: ManagedIdentityEmulator;
   graph: GraphEmulator;
   mcpExtensionKey: string;
+  certificatePath?: string;
   options: LocalStackOptions;
 }
 
 /** The gateway's settings (names from `src/config/settings.ts`) for the emulators just started. */
 function gatewaySettings(input: SettingsInput): Record<string, string> {
-  const { gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, options } = input;
+  const { gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath, options } = input;
   const credential = options.credential ?? 'managed_identity';
   const env: Record<string, string> = {
     GATEWAY_MODE: 'dev',
@@ -171,6 +193,8 @@ function gatewaySettings(input: SettingsInput): Record<string, string> {
     // What App Service sets for an app with a managed identity; @azure/identity reads these two.
     env.IDENTITY_ENDPOINT = managedIdentity.endpoint;
     env.IDENTITY_HEADER = managedIdentity.header;
+  } else if (credential === 'certificate') {
+    env.ENTRA_CERTIFICATE_PATH = certificatePath!;
   } else {
     env.ENTRA_CLIENT_SECRET = LOCAL_GATEWAY_APP.clientSecret;
   }

@@ -1,11 +1,19 @@
+import { readFileSync } from 'node:fs';
 import { auth, refreshAuthorization } from '@modelcontextprotocol/sdk/client/auth.js';
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { startLocalStack, type LocalCredential, type LocalStack } from '../../src/local/stack.js';
 import { CookieJar } from './auth-flow-browser.js';
 import { clientMetadata, MemoryOAuthProvider, signInThroughBrowser, type BrowserTrace } from './auth-flow-client.js';
 
 const CLIENT_REDIRECT = 'http://127.0.0.1:33418/oauth/callback';
+
+/** The base64 lines of one PEM block (e.g. `PRIVATE KEY`) in a file that may hold several. */
+function pemBodyLines(pem: string, label: string): string[] {
+  const block = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
+  if (!block) throw new Error(`no ${label} block in the PEM file`);
+  return block[1]!.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+}
 
 /** An MCP initialize POST with a bearer token; the status says whether the token still works. */
 async function mcpStatus(stack: LocalStack, accessToken: string): Promise<number> {
@@ -53,7 +61,7 @@ async function capturingConsole<T>(lines: string[], run: () => Promise<T>): Prom
  * Entra sign-in, callback, token; then a refresh; then a revoke after which nothing works. Also checks
  * that no secret the flow handled appears in anything the gateway logged.
  */
-export function describeFullFlow(credential: 'managed_identity' | 'secret'): void {
+export function describeFullFlow(credential: LocalCredential): void {
   const authMethod = credential === 'secret' ? 'client_secret_basic' : 'none';
   describe(`authorization flow with the MCP SDK client (gateway credential: ${credential}, client auth: ${authMethod})`, () => {
     let stack: LocalStack;
@@ -139,6 +147,8 @@ export function describeFullFlow(credential: 'managed_identity' | 'secret'): voi
         }
       }
       secrets.push(...jar.seenValues, stack.env.COOKIE_SECRET!, stack.env.TOKEN_ENCRYPTION_KEYS!.split(':')[1]!);
+      // The certificate's private key, line by line as a PEM would be printed.
+      if (stack.env.ENTRA_CERTIFICATE_PATH) secrets.push(...pemBodyLines(readFileSync(stack.env.ENTRA_CERTIFICATE_PATH, 'utf8'), 'PRIVATE KEY'));
       const everything = logged.join('\n');
       if (process.env.FLOW_TEST_PRINT_LOGS) process.stdout.write(everything + '\n');
       expect(logged.length).toBeGreaterThan(0);

@@ -4,7 +4,7 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { startLocalStack, type LocalCredential, type LocalStack } from '../../src/local/stack.js';
 import { authorize, MemoryOAuthProvider } from './mcp-gateway-support.js';
 import type { TokenRequestRecord } from '../../src/local/entra/state.js';
 
@@ -22,7 +22,7 @@ export interface ToolStack {
  * Starts the local stack with the given gateway credential. `tokenRequests` is the Entra emulator's own
  * record of each token request's grant type and client authentication method (never values).
  */
-export async function startToolStack(credential: 'managed_identity' | 'secret'): Promise<ToolStack> {
+export async function startToolStack(credential: LocalCredential): Promise<ToolStack> {
   const logs: string[] = [];
   const stack = await startLocalStack({ gatewayPort: 0, credential, log: (level, message) => logs.push(`${level}: ${message}`) });
   return {

@@ -106,7 +106,7 @@ const TOKEN_EXCHANGE_APP: AppRegistration = {
 export function gatewayApp(extraRedirectUris: string[], v2Issuer: string): AppRegistration {
   return {
     appId: LOCAL_GATEWAY_APP.clientId,
-    displayName: 'Entra MCP Gateway (local)',
+    displayName: LOCAL_GATEWAY_APP.displayName,
     web: { redirectUris: ['http://localhost:7071/callback', ...extraRedirectUris] },
     secrets: [LOCAL_GATEWAY_APP.clientSecret],
     federatedCredentials: [
