@@ -6,17 +6,13 @@ import { createCosmosCodeStore } from '../../src/store/codes.js';
 import { createCosmosGrantStore } from '../../src/store/grants.js';
 import { createCosmosRefreshTokenStore } from '../../src/store/refresh-tokens.js';
 import { startCosmosHarness, TestClock, type CosmosHarness } from './tokens/harness.js';
+import { LOCAL_TENANT_ID, LOCAL_USERS } from '../../src/local/defaults.js';
 
 export const CLIENT = 'client-1';
 export const REDIRECT = 'http://127.0.0.1:33418/callback';
-export const USER = {
-  oid: 'aaaaaaaa-0000-4000-8000-000000000001',
-  tid: '00000000-0000-4000-8000-000000000001',
-  name: 'Adele Vance',
-  username: 'adele@contoso.test',
-  roles: ['MCP.User'],
-  groups: ['99999999-0000-4000-8000-000000000001'],
-};
+const [adele] = LOCAL_USERS;
+/** The local stack's first user, as a grant holds it. */
+export const USER = { oid: adele.oid, tid: LOCAL_TENANT_ID, name: adele.name, username: adele.username, roles: [...adele.roles], groups: [...adele.groups] };
 
 /** The Entra client's refresh, recorded: each call answers with a new, numbered Entra token. */
 export class UpstreamRecorder {
