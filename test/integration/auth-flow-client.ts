@@ -1,58 +1,7 @@
-import type { OAuthClientProvider } from '@modelcontextprotocol/sdk/client/auth.js';
-import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { randomBytes } from 'node:crypto';
 import { LOCAL_PASSWORD } from '../../src/local/defaults.js';
-import { browse, CookieJar, location, readForm } from './auth-flow-browser.js';
+import { browse, CookieJar, location, readForm } from '../support/browser.js';
 
-/** An MCP client's OAuth state, kept in memory, as the SDK's `auth()` drives it. */
-export class MemoryOAuthProvider implements OAuthClientProvider {
-  information: OAuthClientInformationMixed | undefined;
-  saved: OAuthTokens | undefined;
-  verifier: string | undefined;
-  authorizationUrl: URL | undefined;
-  readonly stateValue = randomBytes(16).toString('base64url');
-
-  constructor(
-    readonly redirectUrl: string,
-    readonly clientMetadata: OAuthClientMetadata,
-  ) {}
-
-  state(): string {
-    return this.stateValue;
-  }
-  clientInformation(): OAuthClientInformationMixed | undefined {
-    return this.information;
-  }
-  saveClientInformation(information: OAuthClientInformationMixed): void {
-    this.information = information;
-  }
-  tokens(): OAuthTokens | undefined {
-    return this.saved;
-  }
-  saveTokens(tokens: OAuthTokens): void {
-    this.saved = tokens;
-  }
-  redirectToAuthorization(url: URL): void {
-    this.authorizationUrl = url;
-  }
-  saveCodeVerifier(verifier: string): void {
-    this.verifier = verifier;
-  }
-  codeVerifier(): string {
-    if (!this.verifier) throw new Error('no code verifier saved');
-    return this.verifier;
-  }
-}
-
-export function clientMetadata(redirectUrl: string, authMethod: 'none' | 'client_secret_basic' | 'client_secret_post' = 'none'): OAuthClientMetadata {
-  return {
-    client_name: 'Flow Test Client',
-    redirect_uris: [redirectUrl],
-    grant_types: ['authorization_code', 'refresh_token'],
-    response_types: ['code'],
-    token_endpoint_auth_method: authMethod,
-  };
-}
+export { clientMetadata, MemoryOAuthProvider } from '../support/oauth-provider.js';
 
 /** Everything a browser saw on the way: URLs (with codes and states in them) and pages. */
 export interface BrowserTrace {

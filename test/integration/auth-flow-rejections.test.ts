@@ -1,6 +1,6 @@
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { browse, CookieJar, location, readForm } from './auth-flow-browser.js';
+import { browse, CookieJar, location, readForm } from '../support/browser.js';
 import { reachCallback, signInThroughBrowser } from './auth-flow-client.js';
 
 const REDIRECT = 'http://127.0.0.1:33418/oauth/callback';

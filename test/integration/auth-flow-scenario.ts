@@ -3,7 +3,7 @@ import { auth, refreshAuthorization } from '@modelcontextprotocol/sdk/client/aut
 import { InvalidGrantError } from '@modelcontextprotocol/sdk/server/auth/errors.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startLocalStack, type LocalCredential, type LocalStack } from '../../src/local/stack.js';
-import { CookieJar } from './auth-flow-browser.js';
+import { CookieJar } from '../support/browser.js';
 import { clientMetadata, MemoryOAuthProvider, signInThroughBrowser, type BrowserTrace } from './auth-flow-client.js';
 
 const CLIENT_REDIRECT = 'http://127.0.0.1:33418/oauth/callback';

@@ -1,8 +1,8 @@
 // The person at the browser, over HTTP: follows the authorization URL through the gateway's consent
 // page and the Entra emulator's sign-in form until the browser is sent to the client's redirect URI.
-// Built on the authorization-flow tests' cookie jar and form reader (test/integration/auth-flow-browser).
+// Built on the cookie jar and form reader in ./browser.ts.
 import { LOCAL_PASSWORD } from '../../src/local/defaults.js';
-import { browse, CookieJar, readForm } from '../integration/auth-flow-browser.js';
+import { browse, CookieJar, readForm } from './browser.js';
 
 export interface BrowserFlowOptions {
   username?: string;
