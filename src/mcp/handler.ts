@@ -1,6 +1,7 @@
 import { InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
-import { formatScope } from '../oauth/scopes.js';
-import { authenticateMcpRequest, MissingTokenError, REQUIRED_SCOPES, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
+import type { GroupPermissionMap } from '../authz/requirements.js';
+import { formatScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import { authenticateMcpRequest, MissingTokenError, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
 import { readBoundedBody } from './body.js';
 import { formatBearerChallenge, resourceMetadataUrl } from './challenge.js';
 import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.js';
@@ -12,7 +13,7 @@ import type { RingKey } from './sealed.js';
 import { SESSION_HEADER, sealToolSession } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
 import { createSseRewriter } from './sse-rewrite.js';
-import { stepUpFor, StepUpRequiredError } from './step-up.js';
+import { grantableStepUp, stepUpFor, StepUpRequiredError } from './step-up.js';
 import { guardStream } from './stream-guard.js';
 
 /** The part of a request the gateway reads (the Functions `HttpRequest` and fetch's `Request` both fit). */
@@ -40,6 +41,8 @@ export interface McpGatewayOptions {
   sessionLifetimeSeconds: number;
   authenticator: AuthenticatorDeps;
   grants: Pick<GrantService, 'entraAccessToken'>;
+  /** GROUP_PERMISSIONS, to tell whether a step-up could grant the user a scope (default: none). */
+  groupPermissions?: GroupPermissionMap;
   /** How often an open SSE stream re-checks its grant (default 15 s). */
   sseCheckIntervalMs?: number;
   now?: () => number;
@@ -59,7 +62,10 @@ export type McpHandler = (request: McpRequest, logError?: ErrorLog) => Promise<M
  */
 export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler {
   const now = options.now ?? Date.now;
-  const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(REQUIRED_SCOPES) };
+  // Every scope the server offers: clients ask for what the challenge names, and the gateway grants
+  // only what the signed-in user is entitled to (src/authz/entitlement.ts). Clients that cannot step
+  // up later (mcp-remote 0.15) thus reach the admin tools for an admin on the first sign-in.
+  const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(SUPPORTED_SCOPES) };
 
   async function handle(request: McpRequest, logError?: ErrorLog): Promise<McpResponse> {
     const endpoint = matchMcpPath(request.url);
@@ -95,7 +101,8 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
     if (method === 'POST') {
       const read = await readBoundedBody(request.body, request.headers.get('content-length'));
       body = read?.kind === 'whole' ? read.bytes : (read?.stream ?? null);
-      const stepUp = read?.kind === 'whole' ? stepUpFor(new TextDecoder().decode(read.bytes), principal.scopes) : undefined;
+      const needed = read?.kind === 'whole' ? stepUpFor(new TextDecoder().decode(read.bytes), principal.scopes) : undefined;
+      const stepUp = grantableStepUp(needed, principal, options.groupPermissions ?? {});
       if (stepUp) throw new StepUpRequiredError(stepUp);
     }
     const gatewayHeaders: Record<string, string> = {

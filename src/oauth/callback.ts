@@ -1,3 +1,4 @@
+import { entitledScopes } from '../authz/entitlement.js';
 import { explainCallbackError, explainMsalError, type AadstsExplanation } from '../entra/aadsts.js';
 import type { EntraSignIn } from '../entra/upstream.js';
 import type { HttpInput } from '../http/types.js';
@@ -72,7 +73,8 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
   const created = await deps.grants.createGrant({
     user,
     clientId: authorization.clientId,
-    scopes: authorization.scopes,
+    // What the user consented to, narrowed to what the user can use (mcp:admin only for admins).
+    scopes: entitledScopes(authorization.scopes, user, deps.config.groupPermissions),
     resource: authorization.resource,
     entra: signIn.tokens,
   });

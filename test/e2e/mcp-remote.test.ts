@@ -72,4 +72,32 @@ describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local
       await client.close();
     }
   }, TIMEOUT);
+
+  test('admin@contoso.test reaches the admin tools without flags: one sign-in asks for every scope, the grant holds mcp:admin', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-admin-'));
+    dirs.push(dir);
+    const browserLog = join(dir, 'browser.log');
+    const transport = new StdioClientTransport({
+      command: 'npx',
+      args: ['--no', 'mcp-remote', stack.mcpUrl, String(await freePort()), '--transport', 'http-only', '--auth-timeout', '60'],
+      cwd: REPO,
+      env: childEnv({ ...installBrowserLauncher(dir, browserLog, 'admin@contoso.test'), MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-auth') }),
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const client = new Client({ name: 'e2e-claude-desktop-admin', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const result = await client.callTool({ name: 'list_clients', arguments: {} });
+      expect(result.structuredContent).not.toHaveProperty('error');
+      expect((result.structuredContent as { clients?: unknown[] }).clients?.length).toBeGreaterThan(0);
+      // The browser opened once: no step-up round trip.
+      expect(readFileSync(browserLog, 'utf8').match(/ open /g)).toHaveLength(1);
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nmcp-remote stderr:\n${stderr}`);
+    } finally {
+      await client.close();
+    }
+  }, TIMEOUT);
 });

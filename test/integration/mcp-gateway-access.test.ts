@@ -43,7 +43,7 @@ describe('mcp gateway: who may reach the tools', () => {
     const response = await postMcp(undefined);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="${gateway.baseUrl}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+      `Bearer resource_metadata="${gateway.baseUrl}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin"`,
     );
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });
   });
