@@ -1,6 +1,7 @@
 import { app } from '@azure/functions';
 import type { Deps } from '../deps.js';
 import { renderLandingPage } from '../site/landing.js';
+import { pageHeaders } from '../web/html.js';
 
 /** Anonymous liveness probe and landing page. */
 export function registerSiteFunctions({ config }: Deps): void {
@@ -20,11 +21,8 @@ export function registerSiteFunctions({ config }: Deps): void {
     handler: async () => ({
       status: 200,
       body: landing,
-      headers: {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        'X-Frame-Options': 'DENY',
-      },
+      // The pages' headers: the hashed stylesheet only, no framing, no referrer.
+      headers: pageHeaders(),
     }),
   });
 }

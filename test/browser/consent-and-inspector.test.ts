@@ -20,6 +20,38 @@ async function signInAtEntra(page: Page): Promise<void> {
   await page.click('button[type="submit"]');
 }
 
+/** One step of the landing page's Inspector instructions (its `data-*` attributes), done in Inspector's UI. */
+async function followStep(page: Page, step: Record<string, string | undefined>, inspectorOrigin: string): Promise<void> {
+  switch (step.do) {
+    case 'choose':
+      await page.getByLabel(step.label!, { exact: true }).click();
+      await page.getByRole('option', { name: step.value!, exact: true }).click();
+      return;
+    case 'fill':
+      await page.getByLabel(step.label!, { exact: true }).fill(step.value!);
+      return;
+    case 'click': {
+      const target =
+        step.role === 'text' ? page.getByText(step.name!, { exact: true }).first() : page.getByRole(step.role as 'button' | 'tab', { name: step.name!, exact: true });
+      await target.click({ timeout: 30_000 });
+      return;
+    }
+    case 'sign-in':
+      // The gateway's consent page names the Inspector and its origin; then Entra's sign-in form.
+      await page.waitForURL((url) => url.pathname === '/authorize', { timeout: 30_000 });
+      await expect(page.locator('h1').textContent()).resolves.toContain('MCP Inspector');
+      await expect(page.locator('.host').textContent()).resolves.toContain(new URL(inspectorOrigin).host);
+      await page.click('button[value="approve"]');
+      await signInAtEntra(page);
+      // Back at the Inspector's callback, which redeems the code (in the browser, CORS).
+      await page.waitForURL((url) => url.origin === inspectorOrigin, { timeout: 30_000 });
+      await page.getByText(/Authentication complete|Connected/).first().waitFor({ timeout: 30_000 });
+      return;
+    default:
+      throw new Error(`the landing page has a step this test does not know: ${JSON.stringify(step)}`);
+  }
+}
+
 describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromium', () => {
   let stack: StackProcess;
   let browser: Browser;
@@ -92,60 +124,38 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
       await inspector?.stop();
     });
 
-    // Inspector 0.15.0 is the last release that runs on Node 20 (0.16+ needs Node 22). Over streamable HTTP
-    // its proxy turns the 401 into "Connection Error" (no automatic OAuth), so a person uses the Auth
-    // Settings' "Quick OAuth Flow", which sends `resource=undefined` (the string; the gateway reads it as absent).
+    // The landing page's own steps, read from the page and followed literally: choose the transport, fill
+    // the URL, press what it says to press (for streamable HTTP: "Open Auth Settings" → "Quick OAuth Flow"
+    // before "Connect", since Inspector 0.15's proxy reports the first 401 as a connection error).
     for (const [transport, label] of [
       ['sse', 'SSE'],
       ['streamable-http', 'streamable HTTP'],
     ] as const) {
-      test.each([[transport, label]])('over %s: Connect → OAuth (consent, Entra sign-in) → List Tools → run get_graph_user_details', async (transport, label) => {
-      const page = await browser.context.newPage();
-      const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
-      try {
-        await page.goto(inspector.url(transport, transport === 'sse' ? stack.sseUrl : stack.mcpUrl));
-        const connect = page.getByRole('button', { name: 'Connect', exact: true });
-        await connect.click();
-        // SSE: the Inspector sees the 401 and starts OAuth itself. Streamable HTTP: Inspector 0.15's proxy
-        // reports the 401 as a connection error, and a person uses the Auth Settings' "Quick OAuth Flow".
-        const toAuthorize = page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/authorize`), { timeout: 30_000 });
-        const connectionError = page.getByText('Connection Error', { exact: false }).first().waitFor({ timeout: 30_000 });
-        const viaSettings = await Promise.race([toAuthorize.then(() => false), connectionError.then(() => true)]);
-        toAuthorize.catch(() => {});
-        connectionError.catch(() => {});
-        if (viaSettings) {
-          await page.getByRole('button', { name: 'Open Auth Settings' }).click();
-          await page.getByRole('button', { name: 'Quick OAuth Flow' }).click();
-          await page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/authorize`), { timeout: 30_000 });
+      test.each([[transport, label]])('over %s: the landing page\'s steps, literally, end with the profile from get_graph_user_details', async (transport, label) => {
+        const page = await browser.context.newPage();
+        const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
+        const done: string[] = [];
+        try {
+          await page.goto(`${stack.baseUrl}/`);
+          if (transport === 'sse') await page.screenshot({ path: join(artifacts, 'landing-page.png'), fullPage: true });
+          const steps = await page.locator(`ol[data-transport="${transport}"] > li`).evaluateAll((items) => items.map((li) => ({ ...(li as unknown as { dataset: Record<string, string> }).dataset })));
+          expect(steps.map((step) => step.name)).toContain(PROFILE_TOOL);
+
+          // "open the address it prints": the proxy token only, nothing pre-filled.
+          await page.goto(inspector.tokenUrl());
+          for (const step of steps) {
+            await followStep(page, step, inspector.origin);
+            done.push(JSON.stringify(step));
+          }
+          await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
+          await shot('result');
+        } catch (err) {
+          await shot('failure').catch(() => {});
+          throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}\nSteps done: ${done.join(' ')}\nInspector output (tail):\n${inspector.output().slice(-3000).replace(/Bearer [^"\s]+/g, 'Bearer …')}`);
+        } finally {
+          await page.close();
         }
-
-        // The gateway's consent page names the Inspector and its origin; then Entra's sign-in form.
-        await expect(page.locator('h1').textContent()).resolves.toContain('MCP Inspector');
-        await expect(page.locator('.host').textContent()).resolves.toContain(new URL(inspector.origin).host);
-        await page.click('button[value="approve"]');
-        await signInAtEntra(page);
-
-        // Back at the Inspector's callback; it redeems the code (in the browser, CORS) and keeps the tokens.
-        await page.waitForURL((url) => url.origin === inspector.origin, { timeout: 30_000 });
-        if (viaSettings) {
-          await page.getByText('Authentication complete', { exact: false }).first().waitFor({ timeout: 30_000 });
-          await page.getByRole('button', { name: 'Connect', exact: true }).click();
-        }
-        await page.getByText('Connected', { exact: true }).first().waitFor({ timeout: 30_000 });
-
-        await page.getByRole('tab', { name: 'Tools' }).click();
-        await page.getByRole('button', { name: 'List Tools' }).click();
-        await page.getByText(PROFILE_TOOL, { exact: true }).first().click();
-        await page.getByRole('button', { name: 'Run Tool' }).click();
-        await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
-        await shot('result');
-      } catch (err) {
-        await shot('failure').catch(() => {});
-        throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}\nInspector output (tail):\n${inspector.output().slice(-3000).replace(/Bearer [^"\s]+/g, "Bearer …")}`);
-      } finally {
-        await page.close();
-      }
-    }, TIMEOUT);
+      }, TIMEOUT);
     }
   });
 });

@@ -22,6 +22,16 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
+/** The `mcpServers` entry of the landing page's Claude Desktop snippet, read from the served page. */
+async function claudeDesktopSnippet(baseUrl: string): Promise<{ command: string; args: string[] }> {
+  const html = await (await fetch(`${baseUrl}/`)).text();
+  const code = /<section id="claude-desktop"[\s\S]*?<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)?.[1];
+  if (!code) throw new Error('the landing page has no Claude Desktop snippet');
+  const text = code.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const servers = (JSON.parse(text) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers;
+  return Object.values(servers)[0]!;
+}
+
 describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local stack process', () => {
   let stack: StackProcess;
   const dirs: string[] = [];
@@ -73,13 +83,15 @@ describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local
     }
   }, TIMEOUT);
 
-  test('admin@contoso.test reaches the admin tools without flags: one sign-in asks for every scope, the grant holds mcp:admin', async () => {
+  test('the landing page\'s Claude Desktop snippet, as is: admin@contoso.test reaches the admin tools (one sign-in asks for every scope)', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-admin-'));
     dirs.push(dir);
     const browserLog = join(dir, 'browser.log');
+    const { command, args } = await claudeDesktopSnippet(stack.baseUrl);
+    expect(args).toContain(stack.mcpUrl);
     const transport = new StdioClientTransport({
-      command: 'npx',
-      args: ['--no', 'mcp-remote', stack.mcpUrl, String(await freePort()), '--transport', 'http-only', '--auth-timeout', '60'],
+      command,
+      args,
       cwd: REPO,
       env: childEnv({ ...installBrowserLauncher(dir, browserLog, 'admin@contoso.test'), MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-auth') }),
       stderr: 'pipe',
