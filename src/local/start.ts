@@ -2,13 +2,20 @@
 // `func start`). Prints where everything is; stops cleanly on SIGINT and SIGTERM.
 import { ConfigError } from '../config/index.js';
 import { LOCAL_PASSWORD, LOCAL_USERS } from './defaults.js';
+import { describeOverrides, overriddenShellSettings } from './shell-settings.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
 /** Settings that are only ever printed for `func start`, never on a full `npm start`. */
-const FUNC_HOST_SETTINGS = { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+const FUNC_HOST_SETTINGS = {
+  FUNCTIONS_WORKER_RUNTIME: 'node',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  // The gateway serves its own landing page at `/`; Core Tools' default homepage would hide it.
+  AzureWebJobsDisableHomepage: 'true',
+};
 
 async function main(): Promise<void> {
   const emulatorsOnly = process.argv.includes('--emulators-only');
+  const shell = { ...process.env };
   const starting = startLocalStack({ emulatorsOnly });
 
   let stopping = false;
@@ -45,7 +52,9 @@ async function main(): Promise<void> {
     console.error(`\nThe local stack could not start.\n${describe(err)}`);
     process.exit(1);
   }
-  if (!stopping) console.log(banner(stack));
+  if (stopping) return;
+  const overrides = stack.emulatorsOnly ? undefined : describeOverrides(overriddenShellSettings(shell, stack.env));
+  console.log(banner(stack, overrides));
 }
 
 /** The error's message; a configuration error already names every setting and its fix. */
@@ -58,7 +67,7 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-function banner(stack: LocalStack): string {
+function banner(stack: LocalStack, overrides?: string): string {
   const { urls } = stack;
   const users = LOCAL_USERS.map((u) => `    ${u.username.padEnd(22)} roles ${u.roles.join(', ')}`).join('\n');
   const lines = [
@@ -99,6 +108,7 @@ function banner(stack: LocalStack): string {
   } else {
     lines.push('Add the MCP URL to a client (see the landing page).', '');
   }
+  if (overrides) lines.push(overrides, '');
   lines.push('Ctrl+C stops everything.', '');
   return lines.join('\n');
 }
