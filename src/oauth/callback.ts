@@ -1,3 +1,4 @@
+import { openAccountSession } from '../account/handler.js';
 import { entitledScopes } from '../authz/entitlement.js';
 import { explainCallbackError, explainMsalError, type AadstsExplanation } from '../entra/aadsts.js';
 import type { EntraSignIn } from '../entra/upstream.js';
@@ -69,6 +70,12 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
   if (!deps.config.entra.allowedTenants.includes(user.tid)) {
     log.warn(`callback: user ${user.oid} of tenant ${user.tid} refused: the tenant is not in ENTRA_ALLOWED_TENANTS`);
     return toClient(new AccessDeniedError('Accounts of your organization are not allowed on this server.'));
+  }
+  if (authorization.purpose === 'account') {
+    // The user's own sign-in to /account: no grant, no code; the Entra tokens are not kept.
+    log.info(`callback: account session opened for user ${user.oid} (flow ${flow})`);
+    const opened = await openAccountSession(user, deps);
+    return { ...opened, cookies: [...cleared, ...(opened.cookies ?? [])] };
   }
   const created = await deps.grants.createGrant({
     user,

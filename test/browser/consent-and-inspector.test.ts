@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { artifactsDir, launchChromium, type Browser } from '../support/chromium.js';
 import { startInspector, type InspectorProcess } from '../support/inspector-process.js';
-import { authorizationUrl, discover, register } from '../support/oauth-client.js';
+import { authorizationUrl, discover, register, tokenRequest } from '../support/oauth-client.js';
 import { PROFILE_TOOL } from '../support/mcp-session.js';
 import { startStackProcess, type StackProcess } from '../support/stack-process.js';
 
@@ -99,6 +99,8 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
         await expect(title.textContent()).resolves.toContain('Claude Code (entra-gateway)');
         await expect(page.locator('.host').textContent()).resolves.toContain(new URL(redirectUri).host);
         await page.screenshot({ path: join(artifacts, 'consent-page.png'), fullPage: true });
+        // A self-registered client's name is not verified: Enter must not approve.
+        await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('value'))).resolves.toBe('deny');
 
         await page.click('button[value="approve"]');
         await page.waitForSelector('input[name="password"]');
@@ -109,6 +111,61 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
         expect(landed.searchParams.get('code')).toBeTruthy();
         expect(landed.searchParams.get('state')).toBe(request.state);
         expect(landed.searchParams.get('iss')).toBe(stack.baseUrl);
+      } finally {
+        await page.close();
+      }
+    }, TIMEOUT);
+  });
+
+  describe('the account page', () => {
+    let client: Server;
+    let redirectUri = '';
+    beforeAll(async () => {
+      client = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in.</h1>'));
+      await new Promise<void>((resolve) => client.listen(0, '127.0.0.1', () => resolve()));
+      const address = client.address();
+      redirectUri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callback`;
+    });
+    afterAll(async () => {
+      await new Promise<void>((resolve) => client.close(() => resolve()));
+    });
+
+    test('sign in with Entra, see the connected client (name, redirect host, first and last use), revoke it: its refresh token stops working', async () => {
+      const discovery = await discover(stack.mcpUrl);
+      const registered = await register(discovery.registrationEndpoint, {
+        client_name: 'Account Page Test Client',
+        redirect_uris: [redirectUri],
+        grant_types: ['authorization_code', 'refresh_token'],
+        response_types: ['code'],
+        token_endpoint_auth_method: 'none',
+      });
+      const clientId = String(registered.json.client_id);
+      const request = authorizationUrl(discovery.authorizationEndpoint, clientId, redirectUri, { scope: discovery.challengeScope, resource: discovery.resource });
+      const page = await browser.context.newPage();
+      try {
+        await page.goto(request.url);
+        await page.click('button[value="approve"]');
+        await signInAtEntra(page);
+        await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
+        const code = new URL(page.url()).searchParams.get('code')!;
+        const tokenEndpoint = `${stack.baseUrl}/token`;
+        const tokens = await tokenRequest(tokenEndpoint, { grant_type: 'authorization_code', code, client_id: clientId, redirect_uri: redirectUri, code_verifier: request.verifier });
+        expect(tokens.status).toBe(200);
+
+        // The account page signs the user in through the gateway's own app, then lists the client.
+        await page.goto(`${stack.baseUrl}/account`);
+        await signInAtEntra(page);
+        await page.waitForURL(`${stack.baseUrl}/account`, { timeout: 30_000 });
+        const entry = page.locator('li.client', { hasText: 'Account Page Test Client' });
+        await expect(entry.locator('.redirect-host').textContent()).resolves.toBe(new URL(redirectUri).host);
+        await expect(entry.textContent()).resolves.toMatch(/First signed in: \d{4}-\d\d-\d\d \d\d:\d\d UTC; last active: /);
+        await page.screenshot({ path: join(artifacts, 'account-page.png'), fullPage: true });
+
+        await entry.getByRole('button', { name: 'Revoke Account Page Test Client' }).click();
+        await page.getByRole('status').waitFor({ timeout: 30_000 });
+        await expect(page.locator('li.client', { hasText: 'Account Page Test Client' }).count()).resolves.toBe(0);
+        const refreshed = await tokenRequest(tokenEndpoint, { grant_type: 'refresh_token', refresh_token: String(tokens.json.refresh_token), client_id: clientId });
+        expect(refreshed.json.error).toBe('invalid_grant');
       } finally {
         await page.close();
       }
