@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
 import type { Deps } from '../deps.js';
+import { toolPropertiesOf } from '../tools/functions-runtime.js';
 import { runTool } from '../tools/tool.js';
 import { createToolDeps, TOOLS } from '../tools/wiring.js';
 
@@ -15,7 +16,7 @@ export function registerToolFunctions(deps: Deps): void {
       toolName: tool.name,
       description: tool.description,
       // The library refuses a tool without toolProperties; an empty list is a tool without arguments.
-      toolProperties: tool.toolProperties ?? [],
+      toolProperties: tool.args ? toolPropertiesOf(tool.args) : [],
       metadata: JSON.stringify({ 'gateway/requires': tool.requires }),
       handler: (toolArgument: unknown, context) => runTool(tool, toolDeps, toolArgument, context),
     });

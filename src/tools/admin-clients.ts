@@ -1,14 +1,13 @@
-import { arg } from './functions-runtime.js';
 import type { RegisteredClient } from '../oauth/client.js';
+import { SCOPE_ADMIN } from '../oauth/scopes.js';
+import { defineTool } from './define.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';
-import { TOOL_REQUIREMENTS } from './requirements-table.js';
-import type { ToolDefinition } from './tool.js';
+import { ADMIN_ROLE } from './roles.js';
 
 /**
  * Administration of the registered MCP clients. Both need the session scope `mcp:admin` (the client
  * was authorized for administration) and, from the user, the app role `MCP.Admin` or the group
- * permission for the action (GROUP_PERMISSIONS), so an operator can delegate just listing. The
- * requirements are in `requirements-table.ts`.
+ * permission for the action (GROUP_PERMISSIONS), so an operator can delegate just listing.
  */
 
 function summary(client: RegisteredClient) {
@@ -22,23 +21,23 @@ function summary(client: RegisteredClient) {
   };
 }
 
-export const listClientsTool: ToolDefinition = {
+export const listClientsTool = defineTool({
   name: 'list_clients',
   description: 'Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time. Administrators only.',
-  requires: TOOL_REQUIREMENTS.list_clients,
+  requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.read'] },
   async run(_call, deps) {
     const clients = (await deps.clients.listClients()).map(summary).sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
     const lines = clients.map((c) => `- ${c.clientId}: ${c.clientName ?? '(no name)'}, ${c.redirectUris.join(' ')}, registered ${c.registeredAt}`);
     return { text: [`${clients.length} registered MCP client(s).`, ...lines].join('\n'), data: { clients } };
   },
-};
+});
 
-export const revokeClientTool: ToolDefinition = {
+export const revokeClientTool = defineTool({
   name: 'revoke_client',
   description:
     "Revokes a registered MCP client: deletes its registration and ends every session (grant) it holds, so its access and refresh tokens stop working. Administrators only.",
-  toolProperties: { client_id: arg.string().describe('The client_id of the MCP client to revoke (see list_clients).') },
-  requires: TOOL_REQUIREMENTS.revoke_client,
+  args: { client_id: { type: 'string', description: 'The client_id of the MCP client to revoke (see list_clients).' } },
+  requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.revoke'] },
   async run({ args, user, log }, deps) {
     const clientId = args.client_id;
     if (typeof clientId !== 'string' || clientId.trim() === '' || clientId.length > 2048) {
@@ -54,4 +53,4 @@ export const revokeClientTool: ToolDefinition = {
       `and ${grantsRevoked} session(s) were ended. Other gateway instances stop accepting its tokens within 30 seconds.`;
     return { text, data: { clientId, registrationDeleted: deleted, grantsRevoked } };
   },
-};
+});
