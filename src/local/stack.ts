@@ -4,6 +4,7 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { ensureContainers } from '../store/cosmos.js';
 import { createLocalCertificate } from './certificate.js';
+import { loadOrCreateDevKeys, restoreCosmos, saveCosmos } from './dev-state.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
 import { startEntraEmulator } from './entra/index.js';
@@ -31,6 +32,11 @@ export interface LocalStackOptions {
   credential?: LocalCredential;
   /** Settings applied over the stack's own (tests force a value this way). */
   env?: Record<string, string>;
+  /**
+   * Keep keys and Cosmos data across runs in this folder (`npm start`: `.local/`; see dev-state.ts).
+   * Default: none, everything is fresh and forgotten (tests).
+   */
+  stateDir?: string;
   /** Where the local host writes host and function logs (default: the host's, the console). */
   log?: (level: string, message: string) => void;
 }
@@ -92,6 +98,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const cosmos = await onPreferredPort(DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
+    const { stateDir } = options;
+    const devKeys = stateDir ? loadOrCreateDevKeys(stateDir) : undefined;
+    if (stateDir) {
+      await restoreCosmos(stateDir, cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE);
+      // Closed in reverse order: after the host stopped serving, before the Cosmos server stops.
+      started.push({ close: () => saveCosmos(stateDir, cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE) });
+    }
 
     const certificate = options.credential === 'certificate' ? createLocalCertificate() : undefined;
     if (certificate) started.push({ close: async () => certificate.remove() });
@@ -121,8 +134,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     started.push(graph);
 
-    const mcpExtensionKey = randomSecret();
-    const env = gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options });
+    const mcpExtensionKey = devKeys?.MCP_EXTENSION_KEY ?? randomSecret();
+    const kept: Record<string, string> = devKeys ? { TOKEN_ENCRYPTION_KEYS: devKeys.TOKEN_ENCRYPTION_KEYS, COOKIE_SECRET: devKeys.COOKIE_SECRET } : {};
+    const env = { ...gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options }), ...kept };
     const urls: LocalStackUrls = {
       gateway: gatewayUrl,
       mcp: `${gatewayUrl}/mcp`,

@@ -2,6 +2,7 @@
 // `func start`). Prints where everything is; stops cleanly on SIGINT and SIGTERM.
 import { ConfigError } from '../config/index.js';
 import { LOCAL_PASSWORD, LOCAL_USERS } from './defaults.js';
+import { clearDevState, DEFAULT_STATE_DIR } from './dev-state.js';
 import { describeOverrides, overriddenShellSettings } from './shell-settings.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
@@ -16,7 +17,10 @@ const FUNC_HOST_SETTINGS = {
 async function main(): Promise<void> {
   const emulatorsOnly = process.argv.includes('--emulators-only');
   const shell = { ...process.env };
-  const starting = startLocalStack({ emulatorsOnly });
+  // `--persist` (npm start, npm run dev): keys and Cosmos data in .local/ across restarts; `--clean` first empties it.
+  const stateDir = process.argv.includes('--persist') && !emulatorsOnly ? DEFAULT_STATE_DIR : undefined;
+  if (stateDir && process.argv.includes('--clean')) clearDevState(stateDir);
+  const starting = startLocalStack({ emulatorsOnly, ...(stateDir ? { stateDir } : {}) });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
