@@ -64,7 +64,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const verify = createTokenVerifier(options.entra, `${entraUrl}/common/oauth2/authorize`, options.now ?? (() => new Date()));
   let baseUrl = '';
 
-  async function handle(req: IncomingMessage, ids: RequestIds): Promise<object> {
+  async function handle(req: IncomingMessage, _ids: RequestIds): Promise<object> {
     const url = new URL(req.url ?? '/', baseUrl);
     const path = normalizePath(url.pathname);
     counters.requests += 1;
