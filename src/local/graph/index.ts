@@ -10,7 +10,6 @@ import { findResource, requireDelegatedScope } from './resources.js';
 export type { TrustedIssuer, GraphCaller } from './auth.js';
 export { GRAPH_AUDIENCES } from './auth.js';
 export type { DirectoryUser, DirectoryGroup, GraphDirectory } from './directory.js';
-export { defaultDirectory } from './directory.js';
 export type { FaultSpec, FaultHandle } from './faults.js';
 
 export interface GraphEmulatorOptions {
