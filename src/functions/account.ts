@@ -1,21 +1,14 @@
 import { app, type HttpRequest, type InvocationContext } from '@azure/functions';
 import { handleAccount, type AccountDeps } from '../account/handler.js';
 import type { Deps } from '../deps.js';
+import { browserPageDeps } from './authorize.js';
 import { ServerError } from '../oauth/errors.js';
 import type { FlowLog } from '../oauth/flow/deps.js';
 import { errorPage } from '../oauth/flow/pages.js';
 
 /** GET, POST /account: the signed-in user's connected MCP clients, each revocable (src/account/). */
 export function registerAccountFunctions(deps: Deps): void {
-  const account: AccountDeps = {
-    config: deps.config,
-    clients: deps.clients,
-    authorizations: deps.pendingAuthorizations,
-    entra: deps.entra,
-    grants: deps.grants,
-    signed: deps.signed,
-    now: Date.now,
-  };
+  const account: AccountDeps = browserPageDeps(deps);
   app.http('account', {
     route: 'account',
     methods: ['GET', 'POST'],

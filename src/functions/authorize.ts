@@ -7,9 +7,9 @@ import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
 import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
 
-/** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
-export function registerAuthorizeFunctions(deps: Deps): void {
-  const flow: BrowserFlowDeps = {
+/** What the browser-facing pages use (/authorize, /consent, /callback and /account), from the app's deps. */
+export function browserPageDeps(deps: Deps) {
+  return {
     config: deps.config,
     clients: deps.clients,
     authorizations: deps.pendingAuthorizations,
@@ -18,6 +18,11 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     signed: deps.signed,
     now: Date.now,
   };
+}
+
+/** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
+export function registerAuthorizeFunctions(deps: Deps): void {
+  const flow: BrowserFlowDeps = browserPageDeps(deps);
   const page = (handler: typeof handleAuthorize) => async (request: HttpRequest, context: InvocationContext) => {
     const log: FlowLog = { info: (m) => context.log(m), warn: (m) => context.warn(m) };
     try {

@@ -65,7 +65,7 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
     await stack?.stop();
   });
 
-  describe('the consent page and the sign-in page', () => {
+  describe('the consent page, the sign-in page and the account page', () => {
     let client: Server;
     let redirectUri = '';
     beforeAll(async () => {
@@ -78,16 +78,21 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
     afterAll(async () => {
       await new Promise<void>((resolve) => client.close(() => resolve()));
     });
-
-    test('show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss', async () => {
+    /** A public client that registers as MCP clients do, with the loopback redirect above. */
+    async function registerClient(name: string) {
       const discovery = await discover(stack.mcpUrl);
       const registered = await register(discovery.registrationEndpoint, {
-        client_name: 'Claude Code (entra-gateway)',
+        client_name: name,
         redirect_uris: [redirectUri],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
       });
+      return { discovery, registered };
+    }
+
+    test('show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss', async () => {
+      const { discovery, registered } = await registerClient('Claude Code (entra-gateway)');
       const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), redirectUri, {
         scope: discovery.challengeScope,
         resource: discovery.resource,
@@ -115,30 +120,9 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
         await page.close();
       }
     }, TIMEOUT);
-  });
-
-  describe('the account page', () => {
-    let client: Server;
-    let redirectUri = '';
-    beforeAll(async () => {
-      client = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end('<h1>Signed in.</h1>'));
-      await new Promise<void>((resolve) => client.listen(0, '127.0.0.1', () => resolve()));
-      const address = client.address();
-      redirectUri = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callback`;
-    });
-    afterAll(async () => {
-      await new Promise<void>((resolve) => client.close(() => resolve()));
-    });
 
     test('sign in with Entra, see the connected client (name, redirect host, first and last use), revoke it: its refresh token stops working', async () => {
-      const discovery = await discover(stack.mcpUrl);
-      const registered = await register(discovery.registrationEndpoint, {
-        client_name: 'Account Page Test Client',
-        redirect_uris: [redirectUri],
-        grant_types: ['authorization_code', 'refresh_token'],
-        response_types: ['code'],
-        token_endpoint_auth_method: 'none',
-      });
+      const { discovery, registered } = await registerClient('Account Page Test Client');
       const clientId = String(registered.json.client_id);
       const request = authorizationUrl(discovery.authorizationEndpoint, clientId, redirectUri, { scope: discovery.challengeScope, resource: discovery.resource });
       const page = await browser.context.newPage();
