@@ -28,9 +28,19 @@ export interface EntraSignIn {
  * Errors from Entra are MSAL errors, unchanged: callers explain them with `explainMsalError`.
  */
 export interface EntraUpstream {
-  authorizationUrl(input: { state: string; codeChallenge: string }): Promise<string>;
+  authorizationUrl(input: { state: string; codeChallenge: string } & SignInHints): Promise<string>;
   redeemCode(input: { code: string; codeVerifier: string }): Promise<EntraSignIn>;
   refresh(refreshToken: string): Promise<EntraTokens>;
+}
+
+/**
+ * For a sign-in that must satisfy a Conditional Access claims challenge (see docs/tools.md): the
+ * challenge as Entra sent it, and the user it is for (`login_hint`), so Entra asks that user for the
+ * policy's step (MFA) instead of an account picker.
+ */
+export interface SignInHints {
+  claims?: string;
+  loginHint?: string;
 }
 
 /** The MSAL methods used here; `ConfidentialClientApplication` has them. */
@@ -54,14 +64,16 @@ export function createEntraUpstream(msal: () => Promise<MsalClient>, settings: U
   const scopes = entraScopes(settings.apiScope);
   const redirectUri = `${settings.baseUrl}/callback`;
   return {
-    async authorizationUrl({ state, codeChallenge }) {
+    async authorizationUrl({ state, codeChallenge, claims, loginHint }) {
       return (await msal()).getAuthCodeUrl({
         scopes,
         redirectUri,
         state,
         codeChallenge,
         codeChallengeMethod: 'S256',
-        prompt: 'select_account',
+        // With a login hint the user is known: no account picker, straight to that account's steps.
+        ...(loginHint ? { loginHint } : { prompt: 'select_account' }),
+        ...(claims ? { claims } : {}),
         responseMode: 'query',
       });
     },

@@ -20,6 +20,8 @@ export interface VerifiedToolUser extends EntraUser {
   clientId: string;
   /** Gateway scopes of the session (`mcp:tools`, `mcp:admin`). */
   scopes: string[];
+  /** The gateway grant behind the session (absent for a direct Entra token), to end it when Entra requires a new sign-in. */
+  grantId?: string;
   /**
    * The validated Entra access token, for on-behalf-of only. A method, not a field, so that logging or
    * serialising this object can never include it.
@@ -61,6 +63,7 @@ export async function verifyToolUser(toolArgument: unknown, deps: ToolUserDeps):
     permissions: permissionsOf(claims.groups, deps.groupPermissions),
     clientId: user.clientId,
     scopes: user.scopes,
+    ...(user.grantId ? { grantId: user.grantId } : {}),
     assertion: () => token,
   };
 }

@@ -13,7 +13,7 @@ export const TOOLS: readonly ToolDefinition[] = [whoamiTool, graphUserDetailsToo
  * The tools' dependencies from the app's: built once per process, so the JWKS cache of the token
  * validator and the OBO cache (inside `deps.obo`, on the one MSAL client) live as long as the instance.
  */
-export function createToolDeps(deps: Pick<Deps, 'config' | 'grants' | 'clients' | 'obo'>): ToolDeps {
+export function createToolDeps(deps: Pick<Deps, 'config' | 'grants' | 'clients' | 'obo' | 'claimsChallenges'>): ToolDeps {
   const { config } = deps;
   return {
     user: {
@@ -34,5 +34,6 @@ export function createToolDeps(deps: Pick<Deps, 'config' | 'grants' | 'clients' 
     graph: createGraphClient({ baseUrl: config.graphBaseUrl }),
     clients: deps.clients,
     grants: deps.grants,
+    claimsChallenges: deps.claimsChallenges,
   };
 }

@@ -46,6 +46,11 @@ export interface EntraEmulator {
   directory: Directory;
   resetCounters(): void;
   rotateSigningKey(): Promise<void>;
+  /**
+   * Graph's `revokeSignInSessions` for a user (oid or username): sessions and refresh tokens from
+   * before now are refused with AADSTS50173 (refresh and on-behalf-of).
+   */
+  revokeSignInSessions(user: string): void;
   /** What the managed identity endpoint asks its tenant for (in Azure this happens inside the platform). */
   issueManagedIdentityToken(identity: { clientId?: string; principalId?: string }, resource: string): Promise<{ accessToken: string; expiresOn: number; clientId: string }>;
   close(): Promise<void>;
@@ -96,6 +101,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     grants: new GrantStore(now, options.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600),
     counters: newCounters(),
     origin,
+    nowMs: clockMs,
   };
   server.on('request', (req, res) => {
     route(ctx, req, res).catch(() => {
@@ -118,6 +124,11 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       ctx.counters = newCounters();
     },
     rotateSigningKey: () => keys.rotate(),
+    revokeSignInSessions: (who) => {
+      const user = directory.users.find((u) => u.oid === who || u.username.toLowerCase() === who.toLowerCase());
+      if (!user) throw new Error(`revokeSignInSessions: no user ${who} in the emulator's directory`);
+      user.signInSessionsValidFrom = clockMs();
+    },
     issueManagedIdentityToken: (identity, resource) => issueManagedIdentityToken(ctx, identity, resource),
     close: () =>
       new Promise<void>((resolve) => {

@@ -72,19 +72,36 @@ export function singleResource(directory: Directory, scopes: RequestedScopes): R
   return { ref: { app: graph, requestedAs: GRAPH_RESOURCE, byGuid: false }, names: [], bare: true };
 }
 
-/** Throws AADSTS65001 for the first scope the client holds no consent for. */
-export function requireConsent(client: AppRegistration, scopes: RequestedScopes): void {
+/** Scopes a user consented to for the client on a resource (kept by the emulator's grant store). */
+export type UserConsentLookup = (resourceAppId: string) => string[];
+
+const noUserConsent: UserConsentLookup = () => [];
+
+/** The requested scopes (per resource) that neither the tenant nor the user has consented to. */
+export function missingConsent(client: AppRegistration, scopes: RequestedScopes, userConsent: UserConsentLookup = noUserConsent): { resource: ResourceScopes; names: string[] }[] {
+  const out: { resource: ResourceScopes; names: string[] }[] = [];
   for (const r of scopes.resources) {
-    const ok = r.names.every((n) =>
-      n === '.default' ? client.appId === r.ref.app.appId || consentedScopes(client, r.ref.app).length > 0 : hasDelegatedConsent(client, r.ref.app, n),
+    const byUser = userConsent(r.ref.app.appId);
+    const names = r.names.filter((n) =>
+      n === '.default'
+        ? !(client.appId === r.ref.app.appId || consentedScopes(client, r.ref.app).length > 0 || byUser.length > 0)
+        : !hasDelegatedConsent(client, r.ref.app, n) && !byUser.includes(n.toLowerCase()),
     );
-    if (!ok) throw new EntraError('consentRequired', { appId: client.appId, appName: client.displayName });
+    if (names.length > 0) out.push({ resource: r, names });
   }
+  return out;
+}
+
+/** Throws AADSTS65001 for the first scope neither the tenant nor the user consented to. */
+export function requireConsent(client: AppRegistration, scopes: RequestedScopes, userConsent: UserConsentLookup = noUserConsent): void {
+  if (missingConsent(client, scopes, userConsent).length > 0) throw new EntraError('consentRequired', { appId: client.appId, appName: client.displayName });
 }
 
 /** The delegated scopes the token carries (`scp`): `.default` expands to what was consented. */
-export function grantedScopes(client: AppRegistration, r: ResourceScopes): string[] {
-  return r.names.includes('.default') ? consentedScopes(client, r.ref.app) : r.names;
+export function grantedScopes(client: AppRegistration, r: ResourceScopes, userConsent: UserConsentLookup = noUserConsent): string[] {
+  if (!r.names.includes('.default')) return r.names;
+  const byUser = userConsent(r.ref.app.appId).map((n) => (r.ref.app.exposedScopes ?? []).find((e) => e.toLowerCase() === n) ?? n);
+  return [...new Set([...consentedScopes(client, r.ref.app), ...byUser])];
 }
 
 /** The `scope` of the token response, in the form the client asked (bare names stay bare). */

@@ -4,7 +4,7 @@ import type { Platform } from './apps.js';
 import { authenticateClient, type AuthenticatedClient } from './client-auth.js';
 import type { EmulatorContext } from './context.js';
 import type { TokenRequestRecord } from './state.js';
-import { EntraError } from './errors.js';
+import { entraTimestamp, EntraError } from './errors.js';
 import { readForm, sendJson } from './http.js';
 import { isSelfByUri, parseScopes, singleResource } from './scopes.js';
 import { clientCredentialsGrant, JWT_BEARER_GRANT, onBehalfOfGrant } from './token-app.js';
@@ -107,9 +107,13 @@ async function authorizationCodeGrant(ctx: EmulatorContext, req: IncomingMessage
 async function refreshTokenGrant(ctx: EmulatorContext, req: IncomingMessage, form: URLSearchParams): Promise<Record<string, unknown>> {
   const token = required(form, 'refresh_token');
   const client = await authenticateClient(ctx, req, form);
-  const record = ctx.grants.findRefreshToken(token);
-  if (record === 'expired') throw new EntraError('grantExpired');
-  if (!record || record.clientId !== client.app.appId) throw new EntraError('grantInvalid');
+  const found = ctx.grants.findRefreshToken(token);
+  if (!found || found.record.clientId !== client.app.appId) throw new EntraError('grantInvalid');
+  const { record } = found;
+  if (found.expired) {
+    const issued = new Date(record.issuedAt * 1000);
+    throw new EntraError('refreshTokenExpired', { issued: entraTimestamp(issued), inactive: `${Math.floor(ctx.tokens.now() - record.issuedAt)} seconds` });
+  }
   if (record.platform === 'web' && client.level === '0') throw new EntraError('credentialRequired');
   // Entra's refresh tokens are multi-resource: a refresh may name another consented resource.
   const scopes = parseScopes(ctx.directory, client.app, form.get('scope') ?? record.scope, 'token');

@@ -162,7 +162,7 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
     expect(entra.counters.oboRequests).toBe(before + 2);
   });
 
-  test('OBO refuses an assertion whose audience is not the calling app (AADSTS50013)', async () => {
+  test('OBO refuses an assertion whose audience is not the calling app (AADSTS500131)', async () => {
     const graphToken = (await redeem(await code('https://graph.microsoft.com/User.Read'), 'https://graph.microsoft.com/User.Read')).body.access_token as string;
     const r = await tokenRequest(entra, {
       grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
@@ -172,6 +172,6 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
       assertion: graphToken,
       scope: 'https://graph.microsoft.com/User.Read',
     });
-    expectEntraError(r, 400, 'invalid_grant', 50013);
+    expectEntraError(r, 400, 'invalid_grant', 500131);
   });
 });
