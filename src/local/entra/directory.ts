@@ -60,6 +60,11 @@ export interface AppRegistration {
    * tokens carry `groups` (or the overage claims above the directory's `groupsOverageLimit`).
    */
   groupMembershipClaims?: 'None' | 'SecurityGroup' | 'DirectoryRole' | 'ApplicationGroup' | 'All';
+  /**
+   * "Grant admin consent" done for this app's own permissions (its own API as a client of itself).
+   * Default true; false: each user meets the consent step at their first sign-in.
+   */
+  adminConsented?: boolean;
   /** Enterprise application > Properties > "Assignment required?": unassigned users get AADSTS50105. */
   appRoleAssignmentRequired?: boolean;
   /** Users (oid or username) assigned to the app, besides everyone holding one of its app roles. */

@@ -82,6 +82,12 @@ export function missingConsent(client: AppRegistration, scopes: RequestedScopes,
   const out: { resource: ResourceScopes; names: string[] }[] = [];
   for (const r of scopes.resources) {
     const byUser = userConsent(r.ref.app.appId);
+    if (client.adminConsented === false && client.appId === r.ref.app.appId) {
+      // No tenant-wide consent for the app's own API: only the user's own consent counts.
+      const names = r.names.filter((n) => !byUser.includes(n.toLowerCase()) && !(n === '.default' && byUser.length > 0));
+      if (names.length > 0) out.push({ resource: r, names });
+      continue;
+    }
     const names = r.names.filter((n) =>
       n === '.default'
         ? !(client.appId === r.ref.app.appId || consentedScopes(client, r.ref.app).length > 0 || byUser.length > 0)
