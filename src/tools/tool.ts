@@ -94,7 +94,7 @@ export function errorResponse(error: ToolError): McpToolResult {
 export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument: unknown, context: InvocationContext): Promise<McpToolResult> {
   let user: VerifiedToolUser | undefined;
   try {
-    user = await verifyToolUser(toolArgument, deps.user);
+    user = await verifyToolUser(toolArgument, { ...deps.user, warn: (m) => context.warn(`${tool.name}: ${m}`) });
     const decision = authorize(user, tool.requires, deps.groupPermissions);
     if (!decision.allowed) {
       context.warn(`${tool.name}: refused for user ${user.oid} (missing roles [${decision.missingRoles}], permissions [${decision.missingPermissions}], scopes [${decision.missingScopes}])`);
