@@ -6,7 +6,7 @@ import type { AppRegistration } from './directory.js';
 import { EntraError } from './errors.js';
 import { errorPage, formPostPage, signInPage } from './html.js';
 import { readForm, redirect, sendHtml } from './http.js';
-import { missingConsent, parseScopes, type RequestedScopes } from './scopes.js';
+import { checkResourceParameter, missingConsent, parseScopes, type RequestedScopes } from './scopes.js';
 import { continueSignIn } from './sign-in-steps.js';
 
 type ResponseMode = 'query' | 'fragment' | 'form_post';
@@ -109,11 +109,10 @@ function validate(ctx: EmulatorContext, q: URLSearchParams): ValidRequest {
     if (e instanceof EntraError && e.kind === 'scopeDoesNotExist' && bareScopes(q.get('scope'))) throw e;
     throw e instanceof EntraError ? new RedirectableError(e, target) : e;
   }
-  // v2 endpoints take no `resource` (design row 3); Entra rejects one that is not the scopes' resource.
-  const resource = q.get('resource');
-  if (resource !== null) {
-    const only = scopes.resources.length === 1 ? scopes.resources[0]! : undefined;
-    if (!only || only.ref.requestedAs.replace(/\/$/, '') !== resource.replace(/\/$/, '')) fail(new EntraError('resourceNotSupported'));
+  try {
+    checkResourceParameter(scopes, q.get('resource'));
+  } catch (e) {
+    throw e instanceof EntraError ? new RedirectableError(e, target) : e;
   }
 
   const codeChallenge = q.get('code_challenge') ?? undefined;

@@ -79,7 +79,7 @@ export async function issueDelegatedAccessToken(
   const payload: JWTPayload = v2
     ? { ...common, azp: client.appId, azpacr: input.authLevel, preferred_username: user.username, ver: '2.0' }
     : { ...common, acr: '1', amr: input.mfa ? ['pwd', 'mfa'] : ['pwd'], appid: client.appId, appidacr: input.authLevel, unique_name: user.username, upn: user.username, ver: '1.0' };
-  return { token: await ctx.keys.sign(payload), expiresIn: ctx.accessTokenLifetime };
+  return { token: await ctx.keys.sign(payload, { x5t: !v2 }), expiresIn: ctx.accessTokenLifetime };
 }
 
 /**
@@ -99,11 +99,11 @@ function groupClaims(ctx: TokenContext, user: DirectoryUser, resource: AppRegist
 
 export async function issueAppAccessToken(
   ctx: TokenContext,
-  input: { clientAppId: string; clientObjectId: string; resource: ResourceRef; roles: string[]; authLevel: ClientAuthLevel; audience?: string },
+  input: { clientAppId: string; clientObjectId: string; resource: ResourceRef; roles: string[]; authLevel: ClientAuthLevel; lifetimeSeconds?: number },
 ): Promise<IssuedToken> {
   const { v2, claims } = envelope(ctx, input.resource);
-  // Managed identity assertions for api://AzureADTokenExchange name that URI as their audience.
-  if (input.audience) claims.aud = input.audience;
+  const lifetime = input.lifetimeSeconds ?? ctx.accessTokenLifetime;
+  claims.exp = claims.iat + lifetime;
   const common: JWTPayload = {
     ...claims,
     idtyp: 'app',
@@ -116,7 +116,7 @@ export async function issueAppAccessToken(
   const payload: JWTPayload = v2
     ? { ...common, azp: input.clientAppId, azpacr: input.authLevel, ver: '2.0' }
     : { ...common, appid: input.clientAppId, appidacr: input.authLevel, ver: '1.0' };
-  return { token: await ctx.keys.sign(payload), expiresIn: ctx.accessTokenLifetime };
+  return { token: await ctx.keys.sign(payload, { x5t: !v2 }), expiresIn: lifetime };
 }
 
 export function appObjectId(app: AppRegistration): string {

@@ -5,7 +5,7 @@ import { findResource } from './apps.js';
 import { issueAppAccessToken, type TokenContext } from './claims.js';
 import type { EmulatorContext } from './context.js';
 import { handleAuthorize } from './authorize.js';
-import { buildDirectory, TOKEN_EXCHANGE_APP_ID, TOKEN_EXCHANGE_AUDIENCE, type Directory, type DirectoryInput } from './directory.js';
+import { buildDirectory, type Directory, type DirectoryInput } from './directory.js';
 import { openIdConfigurationV1, openIdConfigurationV2 } from './discovery.js';
 import { EntraError } from './errors.js';
 import { errorLookupPage, errorPage } from './html.js';
@@ -57,6 +57,8 @@ export interface EntraEmulator {
 }
 
 const MULTI_TENANT_ALIASES = new Set(['common', 'organizations']);
+/** What the platform's identity endpoint gives out: tokens valid for about a day. */
+export const MANAGED_IDENTITY_TOKEN_LIFETIME = 24 * 3600;
 
 /**
  * Starts the Entra ID emulator on loopback HTTP.
@@ -182,14 +184,15 @@ async function issueManagedIdentityToken(
   const ref = findResource(ctx.directory, identifier);
   if (!ref) throw new EntraError('resourceNotFound', { resource: identifier, tenantName: ctx.directory.tenantName });
   ctx.counters.managedIdentityTokens++;
-  const exchange = ref.app.appId === TOKEN_EXCHANGE_APP_ID;
+  // Managed identity tokens live about 24 hours. The token-exchange app asks for v2 tokens, so the
+  // federated-credential assertion's `aud` is its app id (fb60f99c-…), not api://AzureADTokenExchange.
   const issued = await issueAppAccessToken(ctx.tokens, {
     clientAppId: mi.clientId,
     clientObjectId: mi.principalId,
     resource: ref,
     roles: [],
     authLevel: '2',
-    audience: exchange ? TOKEN_EXCHANGE_AUDIENCE : undefined,
+    lifetimeSeconds: MANAGED_IDENTITY_TOKEN_LIFETIME,
   });
   return { accessToken: issued.token, expiresOn: ctx.tokens.now() + issued.expiresIn, clientId: mi.clientId };
 }

@@ -120,3 +120,14 @@ export function responseScope(r: ResourceScopes, granted: string[], oidc: string
 export function isSelfByUri(client: AppRegistration, r: ResourceScopes): boolean {
   return r.ref.app.appId === client.appId && !r.ref.byGuid;
 }
+
+/**
+ * v2 endpoints take no `resource` (design row 3): Entra answers AADSTS9010010 unless it names, by one
+ * of its identifier URIs, the app whose scopes are requested (the GUID does not count).
+ */
+export function checkResourceParameter(scopes: RequestedScopes, resource: string | null): void {
+  if (resource === null) return;
+  const only = scopes.resources.length === 1 ? scopes.resources[0]! : undefined;
+  const trim = (v: string) => v.replace(/\/$/, '').toLowerCase();
+  if (!only || !(only.ref.app.identifierUris ?? []).some((u) => trim(u) === trim(resource))) throw new EntraError('resourceNotSupported');
+}
