@@ -33,7 +33,8 @@ class RedirectableError {
 /**
  * `/{tenant}/oauth2/v2.0/authorize`. Until the client and its redirect URI are known good, Entra shows
  * an error page (it must not redirect to an unverified URI); after that, errors are redirected to the
- * client, except a scope that does not exist on its resource, which Entra also shows as a page (row 5).
+ * client, except a bare scope name taken as a Graph scope that does not exist, which Entra also shows as a
+ * page (row 5). After the password come the steps of `sign-in-steps.ts` (assignment, Conditional Access, consent).
  */
 export async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method === 'GET') ctx.counters.authorizeRequests++;
