@@ -39,14 +39,14 @@ export function continueSignIn(ctx: EmulatorContext, request: SignInRequest, for
   const ticket = form.get('ticket');
   if (ticket !== null) {
     const progress = ctx.grants.takeProgress(ticket);
-    user = progress && ctx.directory.users.find((u) => u.oid === progress.userOid);
+    user = progress && progress.clientId === request.app.appId ? ctx.directory.users.find((u) => u.oid === progress.userOid) : undefined;
     if (!progress || !user) {
       return { kind: 'page', html: signInPage({ action: request.action, appName: request.app.displayName, error: 'Your sign-in timed out. Please sign in again.' }) };
     }
     mfa = progress.mfa;
     if (progress.awaiting === 'mfa') {
       if (form.get('otc')?.trim() !== LOCAL_MFA_CODE) {
-        const again = ctx.grants.saveProgress({ userOid: user.oid, mfa: false, awaiting: 'mfa' });
+        const again = ctx.grants.saveProgress({ userOid: user.oid, clientId: request.app.appId, mfa: false, awaiting: 'mfa' });
         return mfaStep(request, user, again, 'You didn\'t enter the expected verification code. Please try again.');
       }
       mfa = true;
@@ -74,13 +74,13 @@ export function continueSignIn(ctx: EmulatorContext, request: SignInRequest, for
     return { kind: 'page', status: 400, html: errorPage(new EntraError('blockedByConditionalAccess')) };
   }
   if (!mfa && policies.some((p) => p.grant === 'mfa')) {
-    return mfaStep(request, user, ctx.grants.saveProgress({ userOid: user.oid, mfa: false, awaiting: 'mfa' }));
+    return mfaStep(request, user, ctx.grants.saveProgress({ userOid: user.oid, clientId: request.app.appId, mfa: false, awaiting: 'mfa' }));
   }
 
   const signedIn = user;
   const missing = missingConsent(request.app, request.scopes, (resourceAppId) => ctx.grants.userConsentedScopes(signedIn.oid, request.app.appId, resourceAppId));
   if (missing.length > 0) {
-    const next = ctx.grants.saveProgress({ userOid: user.oid, mfa, awaiting: 'consent' });
+    const next = ctx.grants.saveProgress({ userOid: user.oid, clientId: request.app.appId, mfa, awaiting: 'consent' });
     const permissions = missing.flatMap((m) => m.names.map((n) => `${m.resource.ref.app.displayName}: ${n}`));
     return {
       kind: 'page',

@@ -32,6 +32,8 @@ export interface RefreshRecord {
 /** An interactive sign-in between its steps (password done; second factor or consent to go). */
 export interface SignInProgress {
   userOid: string;
+  /** The client of the authorize request it belongs to: a ticket posted to another request is refused. */
+  clientId: string;
   mfa: boolean;
   /** The step the page on screen asks for. */
   awaiting: 'mfa' | 'consent';

@@ -101,9 +101,16 @@ describe('Entra emulator: Conditional Access, sessions, consent, assignment and 
       expect(mfa.html).toContain('name="otc"');
       const wrong = await post(url, mfa.html!, { otc: '000000' });
       expect(wrong.html).toContain('role="alert"');
-      const done = await post(url, wrong.html!, { otc: LOCAL_MFA_CODE });
+      // The step's ticket belongs to this request: posted to another client's authorize it is refused.
+      const other = authorizeUrl(entra, { client_id: CLIENT_APP, redirect_uri: CLIENT_REDIRECT, response_type: 'code', scope: 'openid', claims });
+      const foreign = await post(other, wrong.html!.replace(/action="[^"]*"/, `action="${other.replace(/&/g, '&amp;')}"`), { otc: LOCAL_MFA_CODE });
+      expect(foreign.html).toContain('timed out');
+      const mfaAgain = await password(url);
+      const done = await post(url, mfaAgain.html!, { otc: LOCAL_MFA_CODE });
       const code = done.location?.searchParams.get('code');
       expect(code).toBeTruthy();
+      // Single use: the same form posted again is not a second sign-in.
+      expect((await post(url, mfaAgain.html!, { otc: LOCAL_MFA_CODE })).html).toContain('timed out');
       const api = (await redeem(code!)).body;
       const graph = await obo(api.access_token as string);
       expect(graph.status).toBe(200);
