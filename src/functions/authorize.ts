@@ -16,6 +16,7 @@ export function browserPageDeps(deps: Deps) {
     entra: deps.entra,
     grants: deps.grants,
     signed: deps.signed,
+    claimsChallenges: deps.claimsChallenges,
     now: Date.now,
   };
 }
