@@ -24,10 +24,19 @@ export function entitledScopes(
   groupPermissions: GroupPermissionMap,
   table: Readonly<Record<string, ToolRequirements>> = TOOL_REQUIREMENTS,
 ): string[] {
+  const mappedPermissions = new Set(Object.values(groupPermissions).flat());
+  // No `groups` claim: none, or Entra's overage (over 200 groups), which the tools resolve through Graph
+  // only when called. Then a permission some group is mapped to may still be the user's: keep the scope,
+  // and let the tool decide (it checks the user on every call, whatever the scope says).
+  const groupsUnknown = user.groups.length === 0;
   return requested.filter((scope) => {
     const needing = Object.values(table).filter((requires) => requires.scopes?.includes(scope));
     if (needing.length === 0) return true;
-    // Judge only the user's side: pretend the session has the scopes, so the decision is about roles.
-    return needing.some((requires) => authorize({ scopes: requires.scopes ?? [], roles: user.roles, groups: user.groups }, requires, groupPermissions).allowed);
+    return needing.some(
+      (requires) =>
+        // Judge only the user's side: pretend the session has the scopes, so the decision is about roles.
+        authorize({ scopes: requires.scopes ?? [], roles: user.roles, groups: user.groups }, requires, groupPermissions).allowed ||
+        (groupsUnknown && (requires.permissions ?? []).some((p) => mappedPermissions.has(p))),
+    );
   });
 }

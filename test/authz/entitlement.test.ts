@@ -20,6 +20,13 @@ describe('entitlement: the scopes a user can be granted', () => {
     expect(entitledScopes(BOTH, HELPDESK, { [HELPDESK_GROUP]: ['something.else'] })).toEqual(['mcp:tools']);
   });
 
+  test('no groups claim (none, or overage resolved only at tool time): a mapped permission keeps the scope; the tool decides', () => {
+    const overage = { roles: [], groups: [] };
+    expect(entitledScopes(BOTH, overage, { [HELPDESK_GROUP]: ['clients.read'] })).toEqual(BOTH);
+    expect(entitledScopes(BOTH, overage, { [HELPDESK_GROUP]: ['something.else'] })).toEqual(['mcp:tools']);
+    expect(entitledScopes(BOTH, { roles: [], groups: ['other-group'] }, { [HELPDESK_GROUP]: ['clients.read'] })).toEqual(['mcp:tools']);
+  });
+
   test('never adds a scope that was not asked for', () => {
     expect(entitledScopes(['mcp:tools'], ADMIN, {})).toEqual(['mcp:tools']);
     expect(entitledScopes([], ADMIN, {})).toEqual([]);
