@@ -1,15 +1,16 @@
 // `npm run bench`: performance figures, never pass/fail. Each benchmark compares against a baseline
 // measured in the same run and prints a table; a one-line summary of every ratio comes last.
-// Usage: node dist/bench/run.js [tokens] [gateway] [sse]   (no argument: all three)
+// Usage: node dist/bench/run.js [tokens] [gateway] [sse] [cold] [load]   (no argument: all of them)
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { benchCold, COLD_DEFAULTS } from './cold-start.js';
 import { benchHotPath, HOT_PATH_DEFAULTS } from './gateway-hot-path.js';
 import { startBenchStack, type BenchStack } from './signed-in-stack.js';
 import { benchSse, SSE_DEFAULTS } from './sse-round-trip.js';
 import { fmt, formatRatio } from './stats.js';
 import { benchTokens, TOKEN_DEFAULTS } from './token-work.js';
 
-const ALL = ['tokens', 'gateway', 'sse'] as const;
+const ALL = ['tokens', 'gateway', 'sse', 'cold'] as const;
 type Name = (typeof ALL)[number];
 
 function selected(): Set<Name> {
@@ -32,6 +33,16 @@ async function main(): Promise<void> {
     console.log(r.report);
     summary.push(`token verify: AccessTokenCodec.verify runs at ${formatRatio(r.verifyRatio)} the rate of jose compactDecrypt`);
     summary.push(`token issue: AccessTokenCodec.issue runs at ${formatRatio(r.issueRatio)} the rate of jose CompactEncrypt`);
+  }
+
+  if (which.has('cold')) {
+    console.log(`\n## Cold start: entry-module import in a fresh process (${COLD_DEFAULTS.rounds} alternating rounds)\n`);
+    const r = await benchCold(COLD_DEFAULTS);
+    console.log(r.report);
+    summary.push(
+      `cold start: the deployed bundle imports in ${formatRatio(r.bundleRatio)} the hello-world app's time; ` +
+        `the unbundled build in ${formatRatio(r.unbundledRatio)}`,
+    );
   }
 
   if (which.has('gateway') || which.has('sse')) {
