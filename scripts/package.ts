@@ -5,7 +5,7 @@
 import { copyFileSync, mkdirSync, readFileSync, rmSync, statSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
+import { build, type Metafile } from 'esbuild';
 
 /** The repository root (this file runs from dist/scripts/). */
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -30,13 +30,20 @@ export interface PackageResult {
   outDir: string;
   files: string[];
   bytes: number;
+  /** Every source file the bundle holds (repository-relative, as esbuild names them). */
+  inputs: string[];
+  /** The source files loaded when the entry is imported (the others wait in chunks for a dynamic import). */
+  startupInputs: string[];
+  /** What the bundle leaves to the runtime: Node built-ins and `WORKER_PROVIDED`. */
+  externals: string[];
 }
 
 /** Bundles `src/index.ts` into `outDir` (emptied first) and writes its package.json and host.json beside it. */
 export async function packageApp(outDir: string = path.join(repoRoot, 'dist/deploy')): Promise<PackageResult> {
   rmSync(outDir, { recursive: true, force: true });
   mkdirSync(outDir, { recursive: true });
-  await build({
+  const { metafile } = await build({
+    metafile: true,
     absWorkingDir: repoRoot,
     entryPoints: { index: 'src/index.ts' },
     outdir: outDir,
@@ -74,7 +81,31 @@ export async function packageApp(outDir: string = path.join(repoRoot, 'dist/depl
   copyFileSync(path.join(repoRoot, 'host.json'), path.join(outDir, 'host.json'));
   const files = listFiles(outDir);
   const bytes = files.reduce((sum, f) => sum + statSync(path.join(outDir, f)).size, 0);
-  return { outDir, files, bytes };
+  const externals = new Set(Object.values(metafile.outputs).flatMap((o) => o.imports.filter((i) => i.external).map((i) => i.path)));
+  return {
+    outDir,
+    files,
+    bytes,
+    inputs: Object.keys(metafile.inputs),
+    startupInputs: staticClosure(metafile, path.join(outDir, BUNDLE_ENTRY)),
+    externals: [...externals].sort(),
+  };
+}
+
+/** The inputs of `entry`'s output and of every chunk it imports statically, transitively. */
+function staticClosure(metafile: Metafile, entry: string): string[] {
+  const outputs = new Map(Object.entries(metafile.outputs).map(([file, output]) => [path.resolve(repoRoot, file), output]));
+  const seen = new Set<string>();
+  const inputs = new Set<string>();
+  const visit = (file: string) => {
+    const output = outputs.get(file);
+    if (!output || seen.has(file)) return;
+    seen.add(file);
+    for (const input of Object.keys(output.inputs)) inputs.add(input);
+    for (const i of output.imports) if (i.kind === 'import-statement' && !i.external) visit(path.resolve(repoRoot, i.path));
+  };
+  visit(path.resolve(entry));
+  return [...inputs].sort();
 }
 
 function listFiles(root: string, dir = ''): string[] {

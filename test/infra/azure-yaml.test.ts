@@ -9,7 +9,7 @@ interface HookConfig {
 interface AzureYaml {
   name: string;
   infra?: { provider?: string; path?: string; module?: string };
-  services: Record<string, { project: string; language: string; host: string; remoteBuild?: boolean }>;
+  services: Record<string, { project: string; dist?: string; language: string; host: string; remoteBuild?: boolean }>;
   hooks: Record<string, { posix: HookConfig; windows: HookConfig }>;
 }
 
@@ -47,11 +47,14 @@ function parseRange(range: string) {
 }
 
 describe('azure.yaml, host.json and package.json agree', () => {
-  test('one service "api": this folder, TypeScript, a Function App', () => {
+  test('one service "api": this folder, TypeScript, a Function App, deploying exactly dist/deploy', () => {
     expect(Object.keys(azureYaml.services)).toEqual(['api']);
     const api = azureYaml.services.api!;
     expect(api).toMatchObject({ project: '.', language: 'ts', host: 'function' });
-    // The package is built locally (see .funcignore); a remote build would need the sources it leaves out.
+    // azd's npm packaging runs `npm run package` in the project, then zips `dist` (and only that).
+    expect(api.dist).toBe('dist/deploy');
+    expect(packageJson.scripts.package).toMatch(/^npm run build && node dist\/scripts\/package\.js$/);
+    // The package is built locally; the artifact holds no sources to build from.
     expect(api.remoteBuild).toBe(false);
     expect(azureYaml.infra).toMatchObject({ provider: 'bicep', path: 'infra', module: 'main' });
     expect(existsSync(repoPath('infra/main.bicep'))).toBe(true);
