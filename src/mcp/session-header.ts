@@ -105,27 +105,9 @@ export function createToolSessionSealer(ring: readonly RingKey[], maxLifetimeSec
   };
 }
 
-/**
- * Opened session headers, per key ring (the app has one; a test that builds another ring gets its own
- * cache): a tool called many times in one session opens its header once, until the header's `exp`.
- */
-const openedByRing = new WeakMap<readonly RingKey[], OpenedCache<ToolSession>>();
-
 /** Throws `SealedValueError` when the value is expired, altered or not a tool session. */
 export async function openToolSession(ring: readonly RingKey[], sealed: string, nowMs: number): Promise<ToolSession> {
-  let opened = openedByRing.get(ring);
-  if (!opened) {
-    opened = new OpenedCache<ToolSession>();
-    openedByRing.set(ring, opened);
-  }
-  const key = OpenedCache.key(sealed);
-  const known = opened.get(key, nowMs);
-  if (known) return known;
-  const payload = await openClaims(ring, SESSION_TYP, sealed, nowMs);
-  const session = parseToolSession(payload);
-  // jose refuses the value from its `exp` on (no clock tolerance here), so that is when the entry ends.
-  opened.set(key, session, (payload.exp as number) * 1000);
-  return session;
+  return parseToolSession(await openClaims(ring, SESSION_TYP, sealed, nowMs));
 }
 
 function parseToolSession(payload: JWTPayload): ToolSession {
