@@ -9,9 +9,11 @@ export interface LoadOptions {
   callsPerSession: number;
   /** A request that takes longer fails as a timeout (so the run always ends). */
   requestTimeoutMs: number;
+  /** At most this many sessions opening at once (the ramp). */
+  rampConcurrency: number;
 }
 
-export const LOAD_DEFAULTS: LoadOptions = { sessions: 500, callsPerSession: 20, requestTimeoutMs: 60_000 };
+export const LOAD_DEFAULTS: LoadOptions = { sessions: 500, callsPerSession: 20, requestTimeoutMs: 60_000, rampConcurrency: 50 };
 
 export interface LoadResult {
   report: string;
@@ -25,8 +27,8 @@ const MB = 1024 * 1024;
 
 /**
  * Many MCP clients at once through the gateway, over raw HTTP: `sessions` sessions each `initialize`
- * (keeping the `Mcp-Session-Id` it is given), send `notifications/initialized`, then call `whoami`
- * `callsPerSession` times, all with the one access token of the bench's signed-in user. Bounded by
+ * (keeping the `Mcp-Session-Id` it is given) and send `notifications/initialized`, then all of them call
+ * `whoami` `callsPerSession` times each, all with the one access token of the bench's signed-in user. Bounded by
  * count; a failed call is counted by kind (HTTP status, JSON-RPC error, tool error, timeout, network)
  * and the run goes on. RSS is that of this one process, which holds the whole stack and the callers.
  */
@@ -64,22 +66,28 @@ export async function benchLoad(bench: BenchStack, options: LoadOptions = LOAD_D
     return kind === undefined;
   }
 
-  async function session(index: number): Promise<void> {
+  /** Phase 1: `initialize` and `notifications/initialized`; the session id, or undefined when it failed. */
+  async function open(index: number): Promise<string | undefined | false> {
     const init = JSON.stringify({
       jsonrpc: '2.0',
       id: 0,
       method: 'initialize',
       params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: `load-${index}`, version: '0' } },
     });
-    let t0 = performance.now();
+    const t0 = performance.now();
     const initialized = await post(init);
     initLatencies.push(performance.now() - t0);
-    if (!judge(initialized)) return;
+    if (!judge(initialized)) return false;
     const sessionId = initialized!.sessionId ?? undefined;
     const ack = await post(JSON.stringify({ jsonrpc: '2.0', method: 'notifications/initialized' }), sessionId);
     if (ack && ack.status !== 202) fail(`HTTP ${ack.status} (notification)`);
+    return sessionId;
+  }
+
+  /** Phase 2: the session's tool calls, one after another. */
+  async function work(sessionId: string | undefined): Promise<void> {
     for (let call = 1; call <= options.callsPerSession; call++) {
-      t0 = performance.now();
+      const t0 = performance.now();
       const ok = judge(await post(toolCallBody(call), sessionId));
       if (ok) callLatencies.push(performance.now() - t0);
     }
@@ -87,8 +95,24 @@ export async function benchLoad(bench: BenchStack, options: LoadOptions = LOAD_D
 
   global.gc?.();
   const before = process.memoryUsage();
+  // Sessions open in a ramp (at most `rampConcurrency` initializes in flight), as clients connect over
+  // time; then every session calls at once. Opening all of them in one burst measures mostly a
+  // connection storm on the one shared event loop (load generator, gateway and extension alike), in
+  // which connections accepted late starve behind sessions already at work.
+  const opening = performance.now();
+  const ids: (string | undefined | false)[] = [];
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(options.rampConcurrency, options.sessions) }, async () => {
+      while (next < options.sessions) {
+        const index = next++;
+        ids[index] = await open(index);
+      }
+    }),
+  );
+  const openMs = performance.now() - opening;
   const started = performance.now();
-  await Promise.all(Array.from({ length: options.sessions }, (_, i) => session(i)));
+  await Promise.all(ids.map((id) => (id === false ? undefined : work(id))));
   const elapsedMs = performance.now() - started;
   clearInterval(sampler);
   const after = process.memoryUsage();
@@ -96,7 +120,7 @@ export async function benchLoad(bench: BenchStack, options: LoadOptions = LOAD_D
   const settled = process.memoryUsage();
 
   const calls = summarise({ latenciesMs: callLatencies, elapsedMs });
-  const inits = summarise({ latenciesMs: initLatencies, elapsedMs });
+  const inits = summarise({ latenciesMs: initLatencies, elapsedMs: openMs });
   const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
   const errorLines = errors.size === 0 ? ['errors: none'] : ['errors by kind:', ...[...errors].map(([k, n]) => `  ${k}: ${n}`)];
   const report = [
@@ -105,7 +129,8 @@ export async function benchLoad(bench: BenchStack, options: LoadOptions = LOAD_D
       ['initialize', inits.count, inits.perSecond, inits.p50, inits.p95, inits.p99],
       ['tools/call whoami', calls.count, calls.perSecond, calls.p50, calls.p95, calls.p99],
     ]),
-    `${options.sessions} sessions x ${options.callsPerSession} calls in ${fmt(elapsedMs / 1000)} s`,
+    `${options.sessions} sessions opened in ${fmt(openMs / 1000)} s (at most ${options.rampConcurrency} at once), ` +
+      `then ${options.sessions} x ${options.callsPerSession} calls all in flight at once in ${fmt(elapsedMs / 1000)} s`,
     ...errorLines,
     `RSS: before ${fmt(before.rss / MB)} MB, peak ${fmt(Math.max(peakRss, after.rss) / MB)} MB, after ${fmt(after.rss / MB)} MB` +
       (global.gc ? `, after GC ${fmt(settled.rss / MB)} MB` : ' (run node with --expose-gc for a figure after GC)'),
