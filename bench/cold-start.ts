@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageApp } from '../scripts/package.js';
+import { azureLikeEnv } from '../test/infra/azure-env.js';
 import { fmt, formatRatio, table, type PairedRatio } from './stats.js';
 
 export interface ColdOptions {
@@ -107,24 +107,7 @@ function writeCoreModule(work: string): string {
 }
 
 function childEnv(nodePath: string): NodeJS.ProcessEnv {
-  const key = () => randomBytes(32).toString('base64url');
-  return {
-    PATH: process.env.PATH ?? '',
-    NODE_PATH: nodePath,
-    WEBSITE_SITE_NAME: 'func-bench',
-    FUNCTIONS_WORKER_RUNTIME: 'node',
-    GATEWAY_MODE: 'azure',
-    GATEWAY_BASE_URL: 'https://func-bench.azurewebsites.net',
-    ENTRA_TENANT_ID: '00000000-0000-4000-8000-000000000001',
-    ENTRA_CLIENT_ID: '11111111-1111-4111-8111-111111111111',
-    ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com',
-    ENTRA_CREDENTIAL: 'managed_identity',
-    MANAGED_IDENTITY_CLIENT_ID: '22222222-2222-4222-8222-222222222222',
-    COSMOS_ENDPOINT: 'https://cosmos-bench.documents.azure.com:443/',
-    TOKEN_ENCRYPTION_KEYS: `k1:${key()}`,
-    COOKIE_SECRET: key(),
-    MCP_EXTENSION_KEY: key(),
-  };
+  return { ...azureLikeEnv(), NODE_PATH: nodePath };
 }
 
 function median(values: number[]): number {

@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BUNDLE_ENTRY, packageApp, type PackageResult } from '../../scripts/package.js';
+import { azureLikeEnv } from './azure-env.js';
 import { readRepoFile, repoPath } from './repo.js';
 
 /** `npm run package` into a temporary folder (the same function the script runs). */
@@ -73,23 +73,7 @@ describe('cold start: what the entry loads at import', () => {
 });
 
 describe('the bundle registers exactly what the unbundled build registers', () => {
-  /** A production-like environment (managed identity, Azure Cosmos endpoint): nothing is contacted at load. */
-  const env = {
-    PATH: process.env.PATH ?? '',
-    WEBSITE_SITE_NAME: 'func-test',
-    FUNCTIONS_WORKER_RUNTIME: 'node',
-    GATEWAY_MODE: 'azure',
-    GATEWAY_BASE_URL: 'https://func-test.azurewebsites.net',
-    ENTRA_TENANT_ID: '00000000-0000-4000-8000-000000000001',
-    ENTRA_CLIENT_ID: '11111111-1111-4111-8111-111111111111',
-    ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com',
-    ENTRA_CREDENTIAL: 'managed_identity',
-    MANAGED_IDENTITY_CLIENT_ID: '22222222-2222-4222-8222-222222222222',
-    COSMOS_ENDPOINT: 'https://cosmos-test.documents.azure.com:443/',
-    TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
-    COOKIE_SECRET: randomBytes(32).toString('base64url'),
-    MCP_EXTENSION_KEY: randomBytes(32).toString('base64url'),
-  };
+  const env = azureLikeEnv();
 
   interface Loaded {
     model: string;
