@@ -196,7 +196,7 @@ export const settings = {
   },
   MCP_EXTENSION_KEY: {
     description: 'The "mcp_extension" system key, sent as x-functions-key when forwarding.',
-    fix: 'read it with: az functionapp keys list -g <rg> -n <app> --query systemKeys.mcp_extension (the Bicep wires it).',
+    fix: 'in Azure the postdeploy hook copies it into Key Vault (azd hooks run postdeploy); by hand: az functionapp keys list -g <rg> -n <app> --query systemKeys.mcp_extension.',
     schema: z.string().min(1).optional(),
     required: 'azure',
     secret: true,
@@ -227,7 +227,7 @@ export const settings = {
     example: 'false',
   },
   GROUP_PERMISSIONS: {
-    description: 'JSON map from Entra group id to tool permissions, e.g. {"<group-id>":["clients.read"]}.',
+    description: 'JSON map from Entra group id to tool permissions, e.g. {"<group-id>":["clients.read"]}. For a user in more than 200 groups (group overage) membership is checked through Microsoft Graph.',
     fix: 'write a JSON object whose keys are group GUIDs and values are arrays of permission names.',
     schema: groupPermissions,
     required: 'never',

@@ -51,9 +51,11 @@ describe('azure.yaml, host.json and package.json agree', () => {
     expect(Object.keys(azureYaml.services)).toEqual(['api']);
     const api = azureYaml.services.api!;
     expect(api).toMatchObject({ project: '.', language: 'ts', host: 'function' });
-    // azd's npm packaging runs `npm run package` in the project, then zips `dist` (and only that).
+    // azd's Node.js packaging runs `npm run build` in the project (older versions also `npm run package`),
+    // then zips `dist` (and only that): every build ends by writing the artifact (npm's postbuild step).
     expect(api.dist).toBe('dist/deploy');
-    expect(packageJson.scripts.package).toMatch(/^npm run build && node dist\/scripts\/package\.js$/);
+    expect(packageJson.scripts.postbuild).toBe('node dist/scripts/package.js');
+    expect(packageJson.scripts.package).toBe('npm run build');
     // The package is built locally; the artifact holds no sources to build from.
     expect(api.remoteBuild).toBe(false);
     expect(azureYaml.infra).toMatchObject({ provider: 'bicep', path: 'infra', module: 'main' });
