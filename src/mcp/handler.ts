@@ -10,7 +10,7 @@ import type { GrantService } from '../oauth/grants.js';
 import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './headers.js';
 import { ALLOWED_METHODS, matchMcpPath, type McpEndpoint } from './paths.js';
 import type { RingKey } from './sealed.js';
-import { SESSION_HEADER, sealToolSession } from './session-header.js';
+import { createToolSessionSealer, SESSION_HEADER } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
 import { createSseRewriter } from './sse-rewrite.js';
 import { grantableStepUp, stepUpFor, StepUpRequiredError } from './step-up.js';
@@ -66,6 +66,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
   // only what the signed-in user is entitled to (src/authz/entitlement.ts). Clients that cannot step
   // up later (mcp-remote 0.15) thus reach the admin tools for an admin on the first sign-in.
   const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(SUPPORTED_SCOPES) };
+  const sealToolSession = createToolSessionSealer(options.keyRing, options.sessionLifetimeSeconds);
 
   async function handle(request: McpRequest, logError?: ErrorLog): Promise<McpResponse> {
     const endpoint = matchMcpPath(request.url);
@@ -106,7 +107,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       if (stepUp) throw new StepUpRequiredError(stepUp);
     }
     const gatewayHeaders: Record<string, string> = {
-      [SESSION_HEADER]: await sealToolSession(options.keyRing, principal, now(), options.sessionLifetimeSeconds),
+      [SESSION_HEADER]: await sealToolSession(principal, now()),
     };
     if (options.extensionKey) gatewayHeaders['x-functions-key'] = options.extensionKey;
     const transform =
