@@ -111,6 +111,7 @@ function shape(v: Parsed) {
       cookieSecret: v.COOKIE_SECRET,
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      refreshTokenGraceSeconds: v.REFRESH_TOKEN_GRACE_SECONDS,
     },
     mcpExtension: {
       url: v.MCP_EXTENSION_URL ?? `${v.GATEWAY_BASE_URL}/runtime/webhooks/mcp`,

@@ -187,6 +187,14 @@ export const settings = {
     default: '2592000',
     example: '2592000',
   },
+  REFRESH_TOKEN_GRACE_SECONDS: {
+    description: 'How long a rotated refresh token is still answered with the same new token pair (parallel or retried refreshes), unless its successor was used first. After that, presenting it revokes the grant.',
+    fix: 'use a whole number of seconds between 0 and 300.',
+    schema: seconds(0, 300),
+    required: 'never',
+    default: '60',
+    example: '60',
+  },
   MCP_EXTENSION_URL: {
     description: 'Where the MCP extension listens (the gateway forwards authenticated MCP traffic there). Empty: {GATEWAY_BASE_URL}/runtime/webhooks/mcp.',
     fix: 'set it to the /runtime/webhooks/mcp URL of this Function App.',
