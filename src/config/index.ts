@@ -89,6 +89,8 @@ function shape(v: Parsed) {
     baseUrl: v.GATEWAY_BASE_URL,
     /** The protected resource MCP clients name in `resource` (RFC 8707) and find in the PRM. */
     mcpResource: `${v.GATEWAY_BASE_URL}/mcp`,
+    /** Browser origins allowed on the MCP endpoints besides the gateway's own. */
+    mcpAllowedOrigins: v.MCP_ALLOWED_ORIGINS,
     entra: {
       tenantId: v.ENTRA_TENANT_ID,
       clientId: v.ENTRA_CLIENT_ID,

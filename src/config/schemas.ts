@@ -20,6 +20,25 @@ export const list = z.string().transform((s) =>
     .filter((item) => item.length > 0),
 );
 
+/** Comma-separated web origins (`https://app.example`, no path); each is kept as its serialised origin. */
+export const origins = list.transform((items, ctx) => {
+  const out: string[] = [];
+  for (const item of items) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(item);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '').toLowerCase()) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin (scheme://host[:port], no path)` });
+      return z.NEVER;
+    }
+    out.push(parsed.origin);
+  }
+  return out;
+});
+
 /** `kid:base64url-of-32-bytes`, comma-separated; the first key encrypts, all keys decrypt. */
 export const keyRing = z.string().transform((raw, ctx) => {
   const keys: { kid: string; key: Uint8Array }[] = [];

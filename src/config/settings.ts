@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, generateKeyHint, groupPermissions, guid, keyRing, list, secretBytes, seconds, url } from './schemas.js';
+import { bool, generateKeyHint, groupPermissions, guid, keyRing, list, origins, secretBytes, seconds, url } from './schemas.js';
 
 /**
  * Every setting the gateway reads, in one table. `loadConfig` validates them; the README,
@@ -208,6 +208,14 @@ export const settings = {
     schema: z.string().min(1).optional(),
     required: 'azure',
     secret: true,
+    example: '',
+  },
+  MCP_ALLOWED_ORIGINS: {
+    description: 'Comma-separated browser origins allowed to call /mcp, /mcp/sse and /mcp/message besides the gateway\'s own. A request with any other Origin gets 403; requests without Origin (non-browser clients) are served.',
+    fix: 'list origins such as https://inspector.example.com,http://localhost:6274 (scheme, host and port; no path).',
+    schema: origins,
+    required: 'never',
+    default: '',
     example: '',
   },
   REDIRECT_URI_ALLOWLIST: {
