@@ -33,6 +33,11 @@ async function serveStreamed(ctx: HttpTriggerContext, proxyUri: string, match: H
     agent: proxyAgent,
     headers: {
       ...pick(req.headers, ['content-length', 'transfer-encoding', 'content-type']),
+      // Not `Connection: close`: with it, a function that answers before reading the whole body (a 413)
+      // has the proxy close its socket on unread data, the kernel resets the connection, and the answer is
+      // lost (502). Kept alive, the proxy reads and discards the rest, as the real host's pooled
+      // connections let it; the agent (keepAlive: false) still closes the socket once both sides are done.
+      connection: 'keep-alive',
       'x-ms-invocation-id': invocationId,
       'x-forwarded-host': url.host,
       'x-forwarded-proto': url.protocol.replace(':', ''),
@@ -44,6 +49,14 @@ async function serveStreamed(ctx: HttpTriggerContext, proxyUri: string, match: H
     res.writeHead(proxyRes.statusCode ?? 500, relayedHeaders(proxyRes.headers));
     res.flushHeaders(); // an event stream's client should see the headers before the first event
     proxyRes.pipe(res);
+    // The function may answer before it read the whole body (a 413): once its answer is delivered, the
+    // rest of the client's body is read and dropped here, so the client's connection stays in step.
+    res.on('finish', () => {
+      if (req.readableEnded) return;
+      req.unpipe(proxyReq);
+      proxyReq.destroy();
+      req.resume();
+    });
   });
   proxyReq.on('error', () => abort(res));
   res.on('close', () => {
