@@ -33,6 +33,8 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     allowLoopback: config.registration.cimdAllowLoopback,
     redirectUriAllowlist: config.registration.redirectUriAllowlist,
     clientNameAllowlist: config.registration.clientNameAllowlist,
+    // The Functions worker turns console output into log lines; the resolver is built before any invocation.
+    log: (message) => console.warn(message),
   });
   // One MSAL confidential client per process, shared by the sign-in and the tools' OBO.
   const confidentialClient = lazyConfidentialClient(config);
