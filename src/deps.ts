@@ -7,6 +7,7 @@ import { createTokenCore, type TokenCore } from './oauth/tokens/wiring.js';
 import { lazyConfidentialClient } from './entra/msal-client.js';
 import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
 import { createOboClient, type OboClient } from './entra/obo.js';
+import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
 
 /**
@@ -24,6 +25,8 @@ export interface Deps extends TokenCore {
   signed: SignedValueCodec;
   /** On-behalf-of exchanges for the MCP tools, on the same MSAL client, cached per user and scope. */
   obo: OboClient;
+  /** Per-client-address limits of /register, /authorize and /token (this instance's memory). */
+  rateLimits: RateLimits;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -46,5 +49,6 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
+    rateLimits: createRateLimits(config.rateLimits),
   };
 }

@@ -125,5 +125,11 @@ function shape(v: Parsed) {
       cimdAllowLoopback: v.CIMD_ALLOW_LOOPBACK,
     },
     groupPermissions: v.GROUP_PERMISSIONS,
+    rateLimits: {
+      registerPerMinute: v.RATE_LIMIT_REGISTER_PER_MINUTE,
+      authorizePerMinute: v.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
+      tokenPerMinute: v.RATE_LIMIT_TOKEN_PER_MINUTE,
+      trustedProxyHops: v.TRUSTED_PROXY_HOPS,
+    },
   };
 }

@@ -13,6 +13,8 @@ export const bool = z.enum(['true', 'false'], { message: 'must be "true" or "fal
 export const seconds = (min: number, max: number) =>
   z.coerce.number().int('must be a whole number of seconds').min(min).max(max);
 
+export const count = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
+
 export const list = z.string().transform((s) =>
   s
     .split(',')

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, generateKeyHint, groupPermissions, guid, keyRing, list, origins, secretBytes, seconds, url } from './schemas.js';
+import { bool, count, generateKeyHint, groupPermissions, guid, keyRing, list, origins, secretBytes, seconds, url } from './schemas.js';
 
 /**
  * Every setting the gateway reads, in one table. `loadConfig` validates them; the README,
@@ -217,6 +217,38 @@ export const settings = {
     required: 'never',
     default: '',
     example: '',
+  },
+  RATE_LIMIT_REGISTER_PER_MINUTE: {
+    description: 'Dynamic registrations (POST /register) one client address may make per minute, per instance; more get 429 with Retry-After. 0 turns the limit off.',
+    fix: 'use a whole number between 0 and 100000.',
+    schema: count(0, 100000),
+    required: 'never',
+    default: '30',
+    example: '30',
+  },
+  RATE_LIMIT_AUTHORIZE_PER_MINUTE: {
+    description: 'Authorization requests (GET /authorize) one client address may make per minute, per instance; more get a 429 page. 0 turns the limit off.',
+    fix: 'use a whole number between 0 and 100000.',
+    schema: count(0, 100000),
+    required: 'never',
+    default: '60',
+    example: '60',
+  },
+  RATE_LIMIT_TOKEN_PER_MINUTE: {
+    description: 'Token requests (POST /token) one client address may make per minute, per instance; more get 429 with Retry-After. 0 turns the limit off.',
+    fix: 'use a whole number between 0 and 100000.',
+    schema: count(0, 100000),
+    required: 'never',
+    default: '120',
+    example: '120',
+  },
+  TRUSTED_PROXY_HOPS: {
+    description: 'How many X-Forwarded-For entries, counted from the right, were written by trusted infrastructure: 1 behind Azure\'s front end alone, 2 with one more proxy (Front Door, Application Gateway) in front. The entry found there is the client address the rate limits count.',
+    fix: 'use a whole number between 1 and 10.',
+    schema: count(1, 10),
+    required: 'never',
+    default: '1',
+    example: '1',
   },
   REDIRECT_URI_ALLOWLIST: {
     description: 'Optional comma-separated redirect URI patterns ("*" matches within one path segment or port) that dynamic registration accepts. Empty: any URI that passes the built-in rules.',

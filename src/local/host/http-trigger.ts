@@ -81,7 +81,7 @@ async function serveBuffered(ctx: HttpTriggerContext, match: HttpMatch, req: Inc
   const httpData: RpcHttpData = {
     method: req.method ?? 'GET',
     url: url.href,
-    headers: flattenHeaders(req.headers),
+    headers: frontEndHeaders(req),
     query: queryOf(url),
     params: match.params,
     body: body.length > 0 ? { bytes: body } : undefined,
@@ -107,7 +107,7 @@ function triggerMetadata(match: HttpMatch, req: IncomingMessage, url: URL): Reco
   const metadata: Record<string, RpcTypedData> = {};
   for (const [name, value] of Object.entries(match.params)) metadata[name] = { string: value };
   metadata.Query = { json: JSON.stringify(queryOf(url)) };
-  metadata.Headers = { json: JSON.stringify(flattenHeaders(req.headers)) };
+  metadata.Headers = { json: JSON.stringify(frontEndHeaders(req)) };
   metadata.sys = { json: JSON.stringify({ MethodName: match.target.name, UtcNow: new Date().toISOString(), RandGuid: randomUUID() }) };
   return metadata;
 }
@@ -152,6 +152,17 @@ export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, str
     if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return result;
+}
+
+/**
+ * The request headers as the function sees them behind Azure's front end, which appends the address of
+ * the connection it accepted to `X-Forwarded-For` (what the gateway's per-address rate limits read).
+ */
+function frontEndHeaders(req: IncomingMessage): Record<string, string> {
+  const headers = flattenHeaders(req.headers);
+  const peer = req.socket.remoteAddress;
+  if (peer) headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
+  return headers;
 }
 
 function queryOf(url: URL): Record<string, string> {
