@@ -44,7 +44,12 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
   const entra = createEntraUpstream(confidentialClient, { baseUrl: config.baseUrl, apiScope: config.entra.apiScope });
   return {
     config,
-    clients: createCosmosClientStore({ container: containers.clients, cimd }),
+    clients: createCosmosClientStore({
+      container: containers.clients,
+      cimd,
+      unusedTtlSeconds: config.registration.unusedClientTtlSeconds,
+      usedTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+    }),
     ...createTokenCore(config, containers, parts.refreshUpstream ?? ((refreshToken) => entra.refresh(refreshToken))),
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),

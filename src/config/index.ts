@@ -123,6 +123,7 @@ function shape(v: Parsed) {
       redirectUriAllowlist: v.REDIRECT_URI_ALLOWLIST,
       clientNameAllowlist: v.CLIENT_NAME_ALLOWLIST,
       cimdAllowLoopback: v.CIMD_ALLOW_LOOPBACK,
+      unusedClientTtlSeconds: v.DCR_UNUSED_CLIENT_TTL_SECONDS,
     },
     groupPermissions: v.GROUP_PERMISSIONS,
     rateLimits: {

@@ -266,6 +266,14 @@ export const settings = {
     default: '',
     example: '',
   },
+  DCR_UNUSED_CLIENT_TTL_SECONDS: {
+    description: 'How long a dynamically registered client lives until tokens are first issued to it; once used, it lives REFRESH_TOKEN_TTL_SECONDS after its last use. Unused registrations then disappear by themselves.',
+    fix: 'use a whole number of seconds between 600 and 2592000 (30 days).',
+    schema: seconds(600, 2592000),
+    required: 'never',
+    default: '86400',
+    example: '86400',
+  },
   CIMD_ALLOW_LOOPBACK: {
     description: 'Allow client-ID metadata documents on loopback addresses (dev mode only, for the local stack).',
     fix: 'set it to "true" only with GATEWAY_MODE=dev.',
