@@ -26,6 +26,8 @@ export interface ClientMetadata {
   contacts?: string[];
   software_id?: string;
   software_version?: string;
+  /** OpenID Connect DCR: which redirect URIs the client may use (see `client-metadata.ts`). */
+  application_type?: 'web' | 'native';
 }
 
 export interface RegisteredClient {
