@@ -74,21 +74,18 @@ function checkClientName(name: string | undefined, allowlist: readonly string[])
 
 /**
  * `application_type` (OpenID Connect Dynamic Client Registration §2, which MCP clients send): a `web`
- * client's redirect URIs are https, or http on loopback as native clients use; a `native` client's are
- * loopback URLs or private-use schemes, never a remote https site. Absent: both kinds are accepted (most
- * MCP clients do not send it), under the general redirect URI rules.
+ * client's redirect URIs are https, or http on loopback as native clients use, never a private-use
+ * scheme (a web application cannot receive one). A `native` client's are loopback URLs and private-use
+ * schemes — and https too, because VS Code registers as `native` with its https relay
+ * (`https://vscode.dev/redirect`) beside its loopback URIs. Absent: both kinds are accepted (most MCP
+ * clients do not send it), under the general redirect URI rules.
  */
 function checkApplicationType(type: 'web' | 'native' | undefined, redirectUris: readonly string[]): void {
-  if (!type) return;
+  if (type !== 'web') return;
   for (const uri of redirectUris) {
-    const url = new URL(uri);
-    const web = url.protocol === 'https:' || url.protocol === 'http:';
-    const loopback = web && isLoopbackHost(url.hostname);
-    if (type === 'web' && !web) {
+    const { protocol } = new URL(uri);
+    if (protocol !== 'https:' && protocol !== 'http:') {
       throw new InvalidRedirectUriError(`The redirect URI "${uri.slice(0, 200)}" uses a private-use scheme, which a web application cannot receive; register it with application_type "native".`);
-    }
-    if (type === 'native' && web && !loopback) {
-      throw new InvalidRedirectUriError(`The redirect URI "${uri.slice(0, 200)}" is a remote web address, which a native application does not own; use a loopback URL or a private-use scheme, or register with application_type "web".`);
     }
   }
 }

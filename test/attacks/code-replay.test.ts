@@ -1,18 +1,12 @@
 // Attack: replaying someone else's already-redeemed authorization code, with the attacker's own client.
 import { InvalidGrantError, InvalidTokenError } from '../../src/oauth/errors.js';
-import type { GrantService } from '../../src/oauth/grants.js';
-import { CLIENT, REDIRECT, rejection, signInAndRedeem, startGrantsFixture, type GrantsFixture } from '../oauth/grants-fixture.js';
+import { CLIENT, REDIRECT, rejection, signInAndRedeem, useGrantsFixture } from '../oauth/grants-fixture.js';
 
 describe('attack: code replay by another client', () => {
-  let fx: GrantsFixture;
-  let grants: GrantService;
-  beforeAll(async () => {
-    fx = await startGrantsFixture();
-    grants = fx.service();
-  });
-  afterAll(() => fx.close());
+  const state = useGrantsFixture();
 
   test("another client presenting the victim's used code is refused and does not revoke the victim's grant", async () => {
+    const { fx, grants } = state;
     const { code, codeVerifier, tokens } = await signInAndRedeem(grants, fx.clock);
     const err = await rejection(grants.redeemCode(code, { clientId: 'attacker-client', redirectUri: REDIRECT, codeVerifier }));
     expect(err).toBeInstanceOf(InvalidGrantError);
@@ -22,6 +16,7 @@ describe('attack: code replay by another client', () => {
   });
 
   test('a replay by the code\'s own client still revokes the grant', async () => {
+    const { fx, grants } = state;
     const { code, codeVerifier, tokens } = await signInAndRedeem(grants, fx.clock);
     await rejection(grants.redeemCode(code, { clientId: CLIENT, redirectUri: REDIRECT, codeVerifier }));
     expect(await rejection(grants.authenticateAccessToken(tokens.access_token))).toBeInstanceOf(InvalidTokenError);

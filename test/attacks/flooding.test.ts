@@ -1,15 +1,14 @@
 // Attack: flooding the anonymous endpoints from one address (hundreds of registrations, authorization
 // requests and token requests a minute), also with a forged X-Forwarded-For on every request.
 import { jest } from '@jest/globals';
+import { fakeDateOnly } from '../support/fake-date.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { authorizationUrl } from '../support/oauth-client.js';
-
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
 
 describe('attack: flooding /register, /authorize and /token from one address', () => {
   let stack: LocalStack;
   beforeAll(async () => {
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
+    fakeDateOnly();
     stack = await startLocalStack({ gatewayPort: 0, log: () => {} });
   }, 60_000);
   afterAll(async () => {

@@ -1,17 +1,15 @@
 // Attacks (and client habits) around refresh-token rotation, on the real local stack over HTTP:
 // parallel refreshes with one token must not lose the session, and a retired token must not live on.
 import { jest } from '@jest/globals';
+import { fakeDateOnly } from '../support/fake-date.js';
 import { authorize, MemoryOAuthProvider, startGateway, type GatewayUnderTest } from '../integration/mcp-gateway-support.js';
 import { tokenRequest } from '../support/oauth-client.js';
 
-// Only `Date` is faked (timers and I/O stay real): the whole in-process stack sees one clock that the
-// test moves past the grace window, without sleeping.
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
 const GRACE_SECONDS = 60;
 
 let gateway: GatewayUnderTest;
 beforeAll(async () => {
-  jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
+  fakeDateOnly();
   gateway = await startGateway();
 }, 60_000);
 afterAll(async () => {

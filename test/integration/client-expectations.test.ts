@@ -51,6 +51,8 @@ describe('what current MCP clients expect', () => {
     test.each([
       ['web', ['https://app.example/cb', 'http://127.0.0.1:8080/cb']],
       ['native', ['http://127.0.0.1/cb', 'cursor://anysphere.cursor-mcp/oauth/callback', 'com.example.app:/oauth']],
+      // VS Code registers as native with its https relay beside its loopback URIs.
+      ['native', ['https://vscode.dev/redirect', 'http://127.0.0.1:33418/']],
     ])('%s with its kind of redirect URIs is registered, and the type is echoed', async (type, uris) => {
       const { status, json } = await registerWith(type, uris);
       expect(status).toBe(201);
@@ -59,7 +61,7 @@ describe('what current MCP clients expect', () => {
 
     test.each([
       ['web', 'cursor://anysphere.cursor-mcp/oauth/callback'],
-      ['native', 'https://app.example/cb'],
+      ['web', 'com.example.app:/oauth'],
     ])('%s with the redirect URI %s is refused', async (type, uri) => {
       const { status, json } = await registerWith(type, [uri]);
       expect(status).toBe(400);

@@ -1,17 +1,13 @@
 import { jest } from '@jest/globals';
+import { fakeDateOnly } from '../support/fake-date.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { LOCAL_GATEWAY_APP, LOCAL_USERS } from '../../src/local/defaults.js';
 import { authorize, MemoryOAuthProvider, startGateway, type GatewayUnderTest } from './mcp-gateway-support.js';
 
-// Only `Date` is faked (timers, I/O and microtasks stay real), so the whole in-process stack — the
-// Entra emulator, the gateway, the tool — sees one clock that the test moves forward: no sleeping for
-// a token's lifetime.
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
-
 let gateway: GatewayUnderTest;
 beforeAll(async () => {
-  jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
+  fakeDateOnly();
   gateway = await startGateway();
 }, 60_000);
 afterAll(async () => {
