@@ -1,26 +1,17 @@
 // Attacks (and client habits) around refresh-token rotation, on the real local stack over HTTP:
 // parallel refreshes with one token must not lose the session, and a retired token must not live on.
 import { jest } from '@jest/globals';
-import { fakeDateOnly } from '../support/fake-date.js';
-import { authorize, MemoryOAuthProvider, startGateway, type GatewayUnderTest } from '../integration/mcp-gateway-support.js';
+import { authorize, MemoryOAuthProvider, useGatewayOnFakeDate } from '../integration/mcp-gateway-support.js';
 import { tokenRequest } from '../support/oauth-client.js';
 
 const GRACE_SECONDS = 60;
 
-let gateway: GatewayUnderTest;
-beforeAll(async () => {
-  fakeDateOnly();
-  gateway = await startGateway();
-}, 60_000);
-afterAll(async () => {
-  await gateway?.close();
-  jest.useRealTimers();
-});
+const state = useGatewayOnFakeDate();
 
 async function signedInClient(): Promise<{ clientId: string; refreshToken: string; tokenEndpoint: string }> {
   const provider = new MemoryOAuthProvider();
-  const tokens = await authorize(provider, `${gateway.baseUrl}/mcp`);
-  return { clientId: provider.information!.client_id, refreshToken: tokens.refresh_token!, tokenEndpoint: `${gateway.baseUrl}/token` };
+  const tokens = await authorize(provider, `${state.gateway.baseUrl}/mcp`);
+  return { clientId: provider.information!.client_id, refreshToken: tokens.refresh_token!, tokenEndpoint: `${state.gateway.baseUrl}/token` };
 }
 
 function refresh(c: { clientId: string; tokenEndpoint: string }, refreshToken: string) {

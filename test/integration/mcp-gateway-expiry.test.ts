@@ -1,19 +1,10 @@
 import { jest } from '@jest/globals';
-import { fakeDateOnly } from '../support/fake-date.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { LOCAL_GATEWAY_APP, LOCAL_USERS } from '../../src/local/defaults.js';
-import { authorize, MemoryOAuthProvider, startGateway, type GatewayUnderTest } from './mcp-gateway-support.js';
+import { authorize, MemoryOAuthProvider, useGatewayOnFakeDate } from './mcp-gateway-support.js';
 
-let gateway: GatewayUnderTest;
-beforeAll(async () => {
-  fakeDateOnly();
-  gateway = await startGateway();
-}, 60_000);
-afterAll(async () => {
-  await gateway?.close();
-  jest.useRealTimers();
-});
+const state = useGatewayOnFakeDate();
 
 interface Seen {
   refused?: string;
@@ -29,9 +20,9 @@ async function whoami(client: Client): Promise<Seen> {
 describe('mcp gateway: long SSE sessions', () => {
   test('the Entra token expires during an SSE session; the next tool call gets a fresh, valid one', async () => {
     const provider = new MemoryOAuthProvider();
-    await authorize(provider, `${gateway.baseUrl}/mcp`);
+    await authorize(provider, `${state.gateway.baseUrl}/mcp`);
     const client = new Client({ name: 'long-session', version: '1.0.0' });
-    await client.connect(new SSEClientTransport(new URL(`${gateway.baseUrl}/mcp/sse`), { authProvider: provider }));
+    await client.connect(new SSEClientTransport(new URL(`${state.gateway.baseUrl}/mcp/sse`), { authProvider: provider }));
     try {
       const first = await whoami(client);
       expect(first.refused).toBeUndefined();
