@@ -10,7 +10,7 @@ import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './
 import { createOriginPolicy } from './origin.js';
 import { ALLOWED_METHODS, matchMcpPath, type McpEndpoint } from './paths.js';
 import type { RingKey } from './sealed.js';
-import { SESSION_HEADER, sealToolSession } from './session-header.js';
+import { createToolSessionSealer, SESSION_HEADER } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
 import { createSseRewriter } from './sse-rewrite.js';
 import { stepUpFor, StepUpRequiredError } from './step-up.js';
@@ -64,6 +64,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
   const now = options.now ?? Date.now;
   const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(REQUIRED_SCOPES) };
   const originAllowed = createOriginPolicy(options.baseUrl, options.allowedOrigins ?? []);
+  const sealToolSession = createToolSessionSealer(options.keyRing, options.sessionLifetimeSeconds);
 
   async function handle(request: McpRequest, logError?: ErrorLog): Promise<McpResponse> {
     const endpoint = matchMcpPath(request.url);
@@ -106,7 +107,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       if (stepUp) throw new StepUpRequiredError(stepUp);
     }
     const gatewayHeaders: Record<string, string> = {
-      [SESSION_HEADER]: await sealToolSession(options.keyRing, principal, now(), options.sessionLifetimeSeconds),
+      [SESSION_HEADER]: await sealToolSession(principal, now()),
     };
     if (options.extensionKey) gatewayHeaders['x-functions-key'] = options.extensionKey;
     const transform =

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DecryptionError } from '../crypto/aead.js';
+import { OpenedCache } from '../crypto/opened-cache.js';
 import { createDataKey, unwrapDataKey, wrapDataKey } from '../crypto/key-wrap.js';
 import type { CodeStore } from '../store/codes.js';
 import type { GrantRecord, GrantStore, GrantUser, Versioned } from '../store/grants.js';
@@ -131,7 +132,13 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
   const now = options.now ?? Date.now;
   const cache = new GrantCache(options.cache?.maxEntries ?? 10_000, options.cache?.freshForMs ?? 30_000);
   const dataKeys = new WeakMap<CreatedGrant, Uint8Array>();
-  const renewal = { grants, refreshUpstream: options.refreshUpstream, nowMs: now, onGrant: (g: Versioned<GrantRecord>) => cache.set(g, now()) };
+  const renewal = {
+    grants,
+    refreshUpstream: options.refreshUpstream,
+    nowMs: now,
+    onGrant: (g: Versioned<GrantRecord>) => cache.set(g, now()),
+    opened: new OpenedCache<EntraAccessToken>(options.cache?.maxEntries ?? 10_000),
+  };
 
   async function revokeGrant(grantId: string, reason: string): Promise<void> {
     cache.delete(grantId);

@@ -164,6 +164,23 @@ describe('grant service: codes, refresh, revoke', () => {
       expect(await rejection(grants.refresh(tokens.refresh_token, { clientId: CLIENT }))).toBeInstanceOf(InvalidGrantError);
     });
 
+    test('a token already authenticated (and remembered) is refused at once after its grant is revoked', async () => {
+      const { tokens, created } = await signInAndRedeem(grants, fx.clock);
+      const access = await grants.authenticateAccessToken(tokens.access_token);
+      await grants.entraAccessToken(created.grant.id, access.grantKey); // the Entra token is remembered too
+      await grants.revokeGrant(created.grant.id, 'test');
+      expect(await rejection(grants.authenticateAccessToken(tokens.access_token))).toBeInstanceOf(InvalidTokenError);
+      expect(await rejection(grants.entraAccessToken(created.grant.id, access.grantKey))).toBeInstanceOf(InvalidTokenError);
+    });
+
+    test("a remembered Entra token is not handed to a caller with another key", async () => {
+      const { tokens, created } = await signInAndRedeem(grants, fx.clock);
+      const access = await grants.authenticateAccessToken(tokens.access_token);
+      await grants.entraAccessToken(created.grant.id, access.grantKey);
+      const wrong = new Uint8Array(access.grantKey).map((b) => b ^ 1);
+      expect(await rejection(grants.entraAccessToken(created.grant.id, wrong))).toBeInstanceOf(InvalidTokenError);
+    });
+
     test("another client's token, an unknown or a malformed token is ignored", async () => {
       const { tokens } = await signInAndRedeem(grants, fx.clock);
       await grants.revoke(tokens.refresh_token, { clientId: 'client-2' });

@@ -12,8 +12,15 @@ export interface HttpTriggerContext {
   log: HostLog;
 }
 
-/** One connection per forwarded request: nothing lingers on the library's (unref'd) proxy server. */
-const proxyAgent = new http.Agent({ keepAlive: false });
+/**
+ * Kept-alive connections to the library's proxy, as the Functions host keeps them to its worker: a new
+ * connection (and a DNS lookup of "localhost") per request would put a cost on every HTTP trigger that
+ * Azure does not have. The agent unrefs idle sockets, so they never hold a process open; the proxy
+ * closes them after its keep-alive timeout. Kept alive also matters for a function that answers before
+ * reading the whole body (a 413): with `Connection: close` the proxy closed its socket on unread data,
+ * the kernel reset the connection and the answer was lost (a 502).
+ */
+const proxyAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
 
 /**
  * Runs an HTTP trigger. With `enableHttpStream`, does what the Functions host does: forwards the request
@@ -33,11 +40,6 @@ async function serveStreamed(ctx: HttpTriggerContext, proxyUri: string, match: H
     agent: proxyAgent,
     headers: {
       ...pick(req.headers, ['content-length', 'transfer-encoding', 'content-type']),
-      // Not `Connection: close`: with it, a function that answers before reading the whole body (a 413)
-      // has the proxy close its socket on unread data, the kernel resets the connection, and the answer is
-      // lost (502). Kept alive, the proxy reads and discards the rest, as the real host's pooled
-      // connections let it; the agent (keepAlive: false) still closes the socket once both sides are done.
-      connection: 'keep-alive',
       'x-ms-invocation-id': invocationId,
       'x-forwarded-host': url.host,
       'x-forwarded-proto': url.protocol.replace(':', ''),
