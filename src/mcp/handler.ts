@@ -1,4 +1,4 @@
-import { InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
+import { AccessDeniedError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
 import type { GroupPermissionMap } from '../authz/requirements.js';
 import { formatScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import { authenticateMcpRequest, MissingTokenError, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
@@ -8,6 +8,7 @@ import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.
 import { forwardToExtension } from './forward.js';
 import type { GrantService } from '../oauth/grants.js';
 import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './headers.js';
+import { createOriginPolicy } from './origin.js';
 import { ALLOWED_METHODS, matchMcpPath, type McpEndpoint } from './paths.js';
 import type { RingKey } from './sealed.js';
 import { createToolSessionSealer, SESSION_HEADER } from './session-header.js';
@@ -32,6 +33,8 @@ export interface McpResponse {
 
 export interface McpGatewayOptions {
   baseUrl: string;
+  /** Origins a browser may call the MCP endpoints from, besides the gateway's own (`MCP_ALLOWED_ORIGINS`). */
+  allowedOrigins?: readonly string[];
   /** `…/runtime/webhooks/mcp` */
   extensionUrl: string;
   /** The `mcp_extension` system key (absent on Core Tools, which checks no keys). */
@@ -66,11 +69,15 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
   // only what the signed-in user is entitled to (src/authz/entitlement.ts). Clients that cannot step
   // up later (mcp-remote 0.15) thus reach the admin tools for an admin on the first sign-in.
   const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(SUPPORTED_SCOPES) };
+  const originAllowed = createOriginPolicy(options.baseUrl, options.allowedOrigins ?? []);
   const sealToolSession = createToolSessionSealer(options.keyRing, options.sessionLifetimeSeconds);
 
   async function handle(request: McpRequest, logError?: ErrorLog): Promise<McpResponse> {
     const endpoint = matchMcpPath(request.url);
     if (!endpoint) throw new NotFoundError('There is nothing here. The MCP endpoints are /mcp (streamable HTTP) and /mcp/sse (legacy SSE).');
+    if (!originAllowed(request.headers.get('origin'))) {
+      throw new AccessDeniedError('Requests from this Origin are not allowed; the operator can add it to MCP_ALLOWED_ORIGINS.');
+    }
     const principal = await authenticateMcpRequest(options.authenticator, request.headers.get('authorization'));
     const method = request.method.toUpperCase();
     const allowed = ALLOWED_METHODS[endpoint];
