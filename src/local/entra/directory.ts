@@ -119,7 +119,7 @@ export function gatewayApp(extraRedirectUris: string[], v2Issuer: string): AppRe
       { value: 'MCP.Admin', allowedMemberTypes: ['User'] },
     ],
     requestedAccessTokenVersion: 2,
-    consentedPermissions: [{ resourceAppId: GRAPH_APP_ID, scopes: ['User.Read'] }],
+    consentedPermissions: [{ resourceAppId: GRAPH_APP_ID, scopes: ['User.Read'], roles: ['Application.Read.All'] }],
   };
 }
 
