@@ -11,10 +11,10 @@ import { registerAuthorizeFunctions } from './functions/authorize.js';
 import { registerTokenFunctions } from './functions/token.js';
 import { registerMcpFunctions } from './functions/mcp.js';
 import { registerToolFunctions } from './functions/tools.js';
-import { registerInvocationScope } from './observability/invocation.js';
+import { registerObservability } from './observability/invocation.js';
 
 app.setup({ enableHttpStream: true });
-registerInvocationScope();
+registerObservability();
 
 // Exported so a test fixture app can register extra tools against the same dependencies (caches).
 // Undefined when the configuration is not ready.

@@ -1,4 +1,5 @@
 import { currentInvocation } from './scope.js';
+import { recordAudit } from './spans.js';
 
 /**
  * The audit trail: security-relevant decisions as structured records. Each is one log line
@@ -63,6 +64,7 @@ export function audit(event: AuditEvent, fields: AuditFields = {}, now: () => nu
       // a listener's failure is its own
     }
   }
+  recordAudit(invocation?.span, record);
   invocation?.info(`audit ${JSON.stringify(record)}`);
 }
 

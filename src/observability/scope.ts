@@ -1,4 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { Span } from '@opentelemetry/api';
 
 /** The part of the Functions `InvocationContext` the observability code uses. */
 export interface InvocationScope {
@@ -6,6 +7,8 @@ export interface InvocationScope {
   functionName?: string;
   info(...args: unknown[]): void;
   warn(...args: unknown[]): void;
+  /** The invocation's span (a no-op span when telemetry is off). */
+  span?: Span;
 }
 
 const current = new AsyncLocalStorage<InvocationScope>();

@@ -1,4 +1,6 @@
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
+import { trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { LOCAL_USERS } from '../../src/local/defaults.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
@@ -35,7 +37,9 @@ describe('audit trail of a session', () => {
   const logged: string[] = [];
   const records: AuditRecord[] = [];
   let off: () => void;
+  const exporter = new InMemorySpanExporter();
   beforeAll(async () => {
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(exporter)] }));
     off = onAudit((r) => records.push(r));
     stack = await startLocalStack({ gatewayPort: 0, log: (level, message) => logged.push(`[${level}] ${message}`) });
   }, 60_000);
@@ -111,5 +115,15 @@ describe('audit trail of a session', () => {
     secrets.push(stack.env.COOKIE_SECRET!, stack.env.MCP_EXTENSION_KEY!);
     const text = JSON.stringify(records);
     expect(secrets.filter((s) => s.length >= 16 && text.includes(s))).toEqual([]);
+
+    // The same story as spans: one per invocation, the decisions as events, and no secret in any attribute.
+    const spans = exporter.getFinishedSpans();
+    const callback = spans.find((s) => s.name === 'gateway callback' && s.attributes['gateway.client_id'] === clientId);
+    expect(callback?.events.map((e) => e.name)).toEqual(['audit grant.created']);
+    expect(callback?.attributes['faas.invocation_id']).toBe(byEvent['grant.created']!.correlationId);
+    const refusedSpan = spans.find((s) => s.events.some((e) => e.name === 'audit step_up.refused'));
+    expect(refusedSpan?.attributes).toMatchObject({ 'gateway.outcome': 'refused', 'http.response.status_code': 403, 'gateway.tools': ['revoke_client'] });
+    const spanText = JSON.stringify(spans.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status })));
+    expect(secrets.filter((s) => s.length >= 16 && spanText.includes(s))).toEqual([]);
   });
 });
