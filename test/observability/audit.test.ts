@@ -105,6 +105,9 @@ describe('audit trail of a session', () => {
 
     // Every record names the invocation that decided, and that invocation's log holds the same line.
     const everything = logged.join('\n');
+    // The refusal left its own line, with the reason and the same correlation id.
+    expect(everything).toContain(`refused 403 insufficient_scope: The tool "revoke_client" needs the scope "mcp:admin"`);
+    expect(everything).toMatch(new RegExp(`refused 403 insufficient_scope: .*\\(correlation id ${byEvent['step_up.refused']!.correlationId}\\)`));
     for (const record of records) {
       expect(record.correlationId).toEqual(expect.any(String));
       expect(everything).toContain(`audit ${JSON.stringify(record)}`);
