@@ -1,5 +1,6 @@
 import { OAuthError, ServerError } from '../oauth/errors.js';
 import type { HttpOutput } from './types.js';
+import { withCorrelationId } from '../observability/scope.js';
 
 /** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
 export const NO_STORE: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -22,6 +23,6 @@ export type ErrorLogger = (message: string, error: unknown) => void;
  */
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
   if (error instanceof OAuthError) return oauthErrorResponse(error);
-  log?.('Unexpected error in an OAuth endpoint', error);
-  return oauthErrorResponse(new ServerError('The server hit an unexpected error. Try again; if it persists, tell the operator.'));
+  log?.(withCorrelationId('Unexpected error in an OAuth endpoint'), error);
+  return oauthErrorResponse(new ServerError(withCorrelationId('The server hit an unexpected error. Try again; if it persists, tell the operator')));
 }

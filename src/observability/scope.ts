@@ -27,3 +27,9 @@ export function runInInvocation<T>(scope: InvocationScope, fn: () => T): T {
 export function correlationId(): string | undefined {
   return current.getStore()?.invocationId;
 }
+
+/** A sentence ending with the correlation id for the user to quote, when there is one: `text (correlation id …).` */
+export function withCorrelationId(text: string): string {
+  const id = correlationId();
+  return id ? `${text} (correlation id ${id}).` : `${text}.`;
+}
