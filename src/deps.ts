@@ -1,5 +1,6 @@
 import type { Config } from './config/index.js';
 import { createCimdResolver } from './oauth/cimd.js';
+import { createCosmosClaimsChallengeStore, type ClaimsChallengeStore } from './store/claims-challenges.js';
 import { createCosmosClientStore, type ClientStore } from './store/clients.js';
 import { createCosmosClient, openContainers } from './store/cosmos.js';
 import type { RefreshUpstream } from './oauth/tokens/entra-session.js';
@@ -24,6 +25,8 @@ export interface Deps extends TokenCore {
   signed: SignedValueCodec;
   /** On-behalf-of exchanges for the MCP tools, on the same MSAL client, cached per user and scope. */
   obo: OboClient;
+  /** Conditional Access claims challenges waiting for the user's next sign-in (tools put, /callback takes). */
+  claimsChallenges: ClaimsChallengeStore;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -44,5 +47,6 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
+    claimsChallenges: createCosmosClaimsChallengeStore(containers.authorizations),
   };
 }
