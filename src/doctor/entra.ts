@@ -39,6 +39,6 @@ function ficFix(code: string | undefined, ctx: DoctorContext): string | undefine
   const claims = ctx.managedIdentityClaims;
   const field = code === '700211' ? 'issuer' : code === '700212' ? 'audience' : code === '700213' ? 'subject' : undefined;
   if (!field) return undefined;
-  const expected = claims ? ` Expected issuer ${claims.iss}, subject ${claims.sub}, audience ${claims.aud}.` : '';
+  const expected = claims ? ` Expected issuer ${claims.iss}, subject ${claims.sub}, audience api://AzureADTokenExchange.` : '';
   return `In the app registration, Certificates & secrets > Federated credentials: the ${field} does not match the managed identity's token.${expected}`;
 }

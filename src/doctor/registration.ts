@@ -80,10 +80,10 @@ async function checkFederatedCredential(ctx: DoctorContext, app: GraphApplicatio
   if (!want) return skip(name, "needs the managed identity's token (see its check above)");
   try {
     const { value } = await get<{ value: FederatedCredential[] }>(`/v1.0/applications/${encodeURIComponent(app.id)}/federatedIdentityCredentials`);
-    if (value.some((f) => f.issuer === want.iss && f.subject === want.sub && f.audiences.includes(want.aud))) {
+    if (value.some((f) => f.issuer === want.iss && f.subject === want.sub && f.audiences.some((a) => sameAudience(a, want.aud)))) {
       return ok(name, `trusts the managed identity (subject ${want.sub})`);
     }
-    return fail(name, `no federated credential matches the managed identity's token.`, `Certificates & secrets > Federated credentials: add one with issuer ${want.iss}, subject ${want.sub}, audience ${want.aud}.`);
+    return fail(name, `no federated credential matches the managed identity's token.`, `Certificates & secrets > Federated credentials: add one with issuer ${want.iss}, subject ${want.sub}, audience ${TOKEN_EXCHANGE_AUDIENCE}.`);
   } catch (err) {
     return fail(name, `Graph: ${reason(err)}`, "grant the gateway app Microsoft Graph's Application.Read.All application permission and admin-consent it.");
   }
@@ -99,6 +99,12 @@ async function checkServicePrincipal({ config }: DoctorContext, get: Get): Promi
     return fail(name, `Graph: ${reason(err)}`, "grant the gateway app Microsoft Graph's Application.Read.All application permission and admin-consent it.");
   }
 }
+
+/** The audience a federated credential names, and the app id Entra puts in the assertion's `aud` for it. */
+const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
+const TOKEN_EXCHANGE_APP_ID = 'fb60f99c-7a34-4190-8149-302f77469936';
+const canonicalAudience = (a: string) => (a.toLowerCase() === TOKEN_EXCHANGE_APP_ID ? TOKEN_EXCHANGE_AUDIENCE.toLowerCase() : a.toLowerCase());
+const sameAudience = (a: string, b: string) => canonicalAudience(a) === canonicalAudience(b);
 
 type Get = <T>(path: string) => Promise<T>;
 
