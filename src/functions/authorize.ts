@@ -6,6 +6,7 @@ import { handleConsent } from '../oauth/consent.js';
 import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
 import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
+import { describeFailure } from '../observability/failures.js';
 import { withCorrelationId } from '../observability/scope.js';
 
 /** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
@@ -26,7 +27,9 @@ export function registerAuthorizeFunctions(deps: Deps): void {
       return await handler(request, flow, log);
     } catch (err) {
       // Details to the log only (they never hold a token: the handlers do not put any in errors).
-      context.error(withCorrelationId(`${context.functionName}: unexpected error`), err);
+      const readable = describeFailure(err);
+      if (readable) context.error(withCorrelationId(`${context.functionName}: ${readable}`));
+      else context.error(withCorrelationId(`${context.functionName}: unexpected error`), err);
       return errorPage(new ServerError(withCorrelationId('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator')));
     }
   };

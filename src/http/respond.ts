@@ -1,5 +1,6 @@
 import { OAuthError, ServerError } from '../oauth/errors.js';
 import type { HttpOutput } from './types.js';
+import { describeFailure } from '../observability/failures.js';
 import { withCorrelationId } from '../observability/scope.js';
 
 /** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
@@ -14,7 +15,7 @@ export function oauthErrorResponse(error: OAuthError, headers: Record<string, st
   return jsonResponse(error.status, error.toResponseObject(), { ...NO_STORE, ...headers });
 }
 
-/** Something to log when an endpoint fails unexpectedly (the Functions `InvocationContext.error` fits). */
+/** Something to log when an endpoint fails unexpectedly; `error` is undefined when the message says it all. */
 export type ErrorLogger = (message: string, error: unknown) => void;
 
 /**
@@ -23,6 +24,7 @@ export type ErrorLogger = (message: string, error: unknown) => void;
  */
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
   if (error instanceof OAuthError) return oauthErrorResponse(error);
-  log?.(withCorrelationId('Unexpected error in an OAuth endpoint'), error);
+  const readable = describeFailure(error);
+  log?.(withCorrelationId(readable ?? 'Unexpected error in an OAuth endpoint'), readable ? undefined : error);
   return oauthErrorResponse(new ServerError(withCorrelationId('The server hit an unexpected error. Try again; if it persists, tell the operator')));
 }
