@@ -6,6 +6,8 @@ import { handleConsent } from '../oauth/consent.js';
 import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
 import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
+import { clientAddress } from '../http/client-address.js';
+import { TooManyRequestsError } from '../http/rate-limit.js';
 import { describeFailure } from '../observability/failures.js';
 import { withCorrelationId } from '../observability/scope.js';
 
@@ -34,7 +36,19 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     }
   };
 
-  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(handleAuthorize) });
+  const { rateLimits } = deps;
+  const authorize: typeof handleAuthorize = async (request, flowDeps, log) => {
+    try {
+      rateLimits.authorize.take(clientAddress(request.headers, rateLimits.trustedHops));
+    } catch (err) {
+      if (!(err instanceof TooManyRequestsError)) throw err;
+      log.warn('authorize: rate limit reached for a client address');
+      const refused = errorPage(err, 429);
+      return { ...refused, headers: { ...refused.headers, 'Retry-After': String(err.retryAfterSeconds) } };
+    }
+    return handleAuthorize(request, flowDeps, log);
+  };
+  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(authorize) });
   app.http('consent', { route: 'consent', methods: ['GET', 'POST'], authLevel: 'anonymous', handler: page(handleConsent) });
   app.http('callback', { route: 'callback', methods: ['GET'], authLevel: 'anonymous', handler: page(handleCallback) });
 }

@@ -1,4 +1,5 @@
 import { OAuthError, ServerError } from '../oauth/errors.js';
+import { TooManyRequestsError } from './rate-limit.js';
 import type { HttpOutput } from './types.js';
 import { describeFailure } from '../observability/failures.js';
 import { withCorrelationId } from '../observability/scope.js';
@@ -23,6 +24,7 @@ export type ErrorLogger = (message: string, error: unknown) => void;
  * generic `server_error` (its details go to the log only, never to the client).
  */
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
+  if (error instanceof TooManyRequestsError) return oauthErrorResponse(error, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof OAuthError) return oauthErrorResponse(error);
   const readable = describeFailure(error);
   log?.(withCorrelationId(readable ?? 'Unexpected error in an OAuth endpoint'), readable ? undefined : error);

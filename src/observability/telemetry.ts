@@ -11,7 +11,13 @@ export type TelemetryMode = 'azure-monitor' | 'console' | 'off';
 /** How modules are loaded (a test passes a recording one to see that nothing is). */
 export type Importer = (specifier: string) => Promise<unknown>;
 
-const defaultImporter: Importer = (specifier) => import(specifier);
+/** Literal specifiers, so `npm run package` bundles each as a chunk of its own, loaded only here. */
+const MODULES: Record<string, () => Promise<unknown>> = {
+  '@azure/monitor-opentelemetry': () => import('@azure/monitor-opentelemetry'),
+  '@opentelemetry/api': () => import('@opentelemetry/api'),
+  '@opentelemetry/sdk-trace-base': () => import('@opentelemetry/sdk-trace-base'),
+};
+const defaultImporter: Importer = (specifier) => MODULES[specifier]!();
 
 export function telemetryMode(env: NodeJS.ProcessEnv): TelemetryMode {
   if (env.APPLICATIONINSIGHTS_CONNECTION_STRING?.trim()) return 'azure-monitor';
