@@ -1,4 +1,10 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { formatReport, passed, runDoctor, type CheckResult } from '../../src/doctor/index.js';
+import { writeLocalStackSettings } from '../../src/doctor/local-settings.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from '../../src/local/defaults.js';
 import type { AppRegistration } from '../../src/local/entra/index.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
@@ -99,4 +105,23 @@ describe('doctor', () => {
     expect(check.fix).toContain('mcp_extension');
     expect(formatReport(results)).not.toContain('not-the-key');
   });
+
+  test('npm run doctor -- --local: the CLI reads the running stack\'s settings file; exit 0 when all pass, 1 without a stack', async () => {
+    const cli = fileURLToPath(new URL('../../src/doctor/cli.js', import.meta.url));
+    const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
+    const runCli = () =>
+      new Promise<{ code: number; out: string }>((resolve) => {
+        execFile(process.execPath, [cli, '--local'], { cwd: dir }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, out: stdout + stderr }));
+      });
+    try {
+      const missing = await runCli();
+      expect(missing).toEqual({ code: 1, out: expect.stringContaining('No running local stack found') });
+      writeLocalStackSettings(stack.env, join(dir, '.local-stack.json'));
+      const ran = await runCli();
+      expect(ran.out).toContain('Every check passed.');
+      expect(ran.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 30_000);
 });
