@@ -1,6 +1,7 @@
 // `npm start` (the gateway and every emulator) and `npm run emulators` (`--emulators-only`, for
 // `func start`). Prints where everything is; stops cleanly on SIGINT and SIGTERM.
 import { ConfigError } from '../config/index.js';
+import { writeLocalStackSettings } from '../doctor/local-settings.js';
 import { LOCAL_PASSWORD, LOCAL_USERS } from './defaults.js';
 import { clearDevState, DEFAULT_STATE_DIR } from './dev-state.js';
 import { describeOverrides, overriddenShellSettings } from './shell-settings.js';
@@ -57,6 +58,8 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   if (stopping) return;
+  // For `npm run doctor -- --local`; removed when the process exits.
+  if (!stack.emulatorsOnly) process.on('exit', writeLocalStackSettings(stack.env));
   const overrides = stack.emulatorsOnly ? undefined : describeOverrides(overriddenShellSettings(shell, stack.env));
   console.log(banner(stack, overrides));
 }
