@@ -1,6 +1,7 @@
 import { InvalidRedirectUriError } from '../../src/oauth/errors.js';
 import {
   findMatchingRedirectUri,
+  isLoopbackHost,
   matchesRedirectUriAllowlist,
   redirectUriMatches,
   validateRedirectUri,
@@ -66,6 +67,49 @@ describe('redirect URI rules: refused', () => {
   test('non-ASCII characters', () => expectRefused('https://exаmple.com/cb', /non-ASCII/));
   test('a relative URI', () => expectRefused('/callback', /no scheme/));
   test('not a string', () => expectRefused(42, /must be a string/));
+  test('http to a lookalike of a loopback address', () => expectRefused('http://127.0.0.1.evil.example/cb', /non-loopback host "127\.0\.0\.1\.evil\.example"/));
+  test('http to a host that ends like a loopback address', () => expectRefused('http://evil127.0.0.1.example/cb', /non-loopback host/));
+  test('dot-dot in a private-use URI without authority', () => expectRefused('com.example.app:/../x', /path segment/));
+  test('dot in a private-use URI without authority', () => expectRefused('com.example.app:/a/./cb', /path segment/));
+  test('encoded dot-dot in a private-use URI', () => expectRefused('com.example.app:/a/.%2E/cb', /path segment/));
+  test('dot-dot after a one-character host', () => expectRefused('cursor://h/a/../cb', /path segment/));
+  test('dot-dot right after the host', () => expectRefused('cursor://h/../cb', /path segment/));
+  test('a trailing dot-dot', () => expectRefused('https://client.example.com/a/..', /path segment/));
+  test('a port out of range (unparseable)', () => expectRefused('https://client.example.com:99999/cb', /not a valid absolute URI/));
+  test('an unclosed IPv6 literal (unparseable)', () => expectRefused('https://[::1/cb', /not a valid absolute URI/));
+  test('https with an empty authority (the parser would take the path as host)', () => expectRefused('https:///cb', /has no host/));
+  test('http with an empty authority before a loopback address', () => expectRefused('http:///127.0.0.1/cb', /has no host/));
+  test('a dot-less scheme that only starts like a known one', () => expectRefused('cursorx://anysphere/cb', /not in reverse-domain form/));
+  test.each(['javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'filesystem'])('the browser scheme %s:', (scheme) =>
+    expectRefused(`${scheme}:x`, new RegExp(`forbidden scheme "${scheme}:"`)),
+  );
+});
+
+describe('redirect URI rules: dots and queries that are not path segments are fine', () => {
+  test.each([
+    'cursor://h/cb?next=/../x',
+    'https://client.example.com/a.b/..cb/cb..',
+    'https://client.example.com/cb?x=..',
+    'com.example.app:/callback?x=./y',
+    'http://127.255.255.255:1/cb',
+    'HTTPS://client.example.com/cb',
+    'vscode-insiders://vscode.github-authentication/did-authenticate',
+    'windsurf://codeium.windsurf/cb',
+  ])('%s', (uri) => {
+    expect(validateRedirectUri(uri)).toBe(uri);
+  });
+});
+
+describe('redirect URI rules: what counts as loopback', () => {
+  test.each(['localhost', '[::1]', '127.0.0.1', '127.1.2.3', '127.255.255.255'])('%s is loopback', (host) => {
+    expect(isLoopbackHost(host)).toBe(true);
+  });
+  test.each(['localhost.evil.example', 'evil.localhost', '127.0.0.1.evil.example', 'x127.0.0.1', '127.0.0', '128.0.0.1', '[::2]', '::1', ''])(
+    '%s is not loopback',
+    (host) => {
+      expect(isLoopbackHost(host)).toBe(false);
+    },
+  );
 });
 
 describe('redirect URI lists', () => {
@@ -137,9 +181,32 @@ describe('redirect URI matching at /authorize', () => {
     expect(redirectUriMatches('http://127.0.0.1/callback', 'http://127.0.0.1:1/callback?x=1')).toBe(false);
   });
 
+  test('loopback http: only the port may differ in the text, not what the URL parser would treat as equal', () => {
+    expect(redirectUriMatches('http://localhost:8080/cb', 'HTTP://localhost:8080/cb')).toBe(false);
+    expect(redirectUriMatches('http://localhost/cb', 'http://LOCALHOST:1/cb')).toBe(false);
+    expect(redirectUriMatches('http://127.1/cb', 'http://127.0.0.1:1/cb')).toBe(false);
+    expect(redirectUriMatches('http://%6cocalhost/cb', 'http://localhost:1/cb')).toBe(false);
+    expect(redirectUriMatches('http://localhost/%63b', 'http://localhost:1/cb')).toBe(false);
+    expect(redirectUriMatches('http://[::1]/cb', 'http://[::1]:1/cb')).toBe(true);
+    expect(redirectUriMatches('http://localhost:/cb', 'http://localhost:1/cb')).toBe(true);
+  });
+
   test('loopback http: a requested URI that breaks the rules never matches', () => {
     expect(redirectUriMatches('http://127.0.0.1/callback', 'http://user@127.0.0.1:1/callback')).toBe(false);
     expect(redirectUriMatches('http://127.0.0.1/callback', 'http://127.0.0.1:1/callback#x')).toBe(false);
+  });
+
+  test('only http loopback URIs get the any-port exception: not https on localhost, not a private-use scheme', () => {
+    expect(redirectUriMatches('https://localhost/cb', 'https://localhost:8443/cb')).toBe(false);
+    expect(redirectUriMatches('https://127.0.0.1/cb', 'https://127.0.0.1:8443/cb')).toBe(false);
+    expect(redirectUriMatches('com.example.app://localhost/cb', 'com.example.app://localhost:1/cb')).toBe(false);
+    expect(redirectUriMatches('http://client.example.com/cb', 'http://client.example.com:1/cb')).toBe(false);
+  });
+
+  test('an invalid registered or requested URI never matches another', () => {
+    expect(redirectUriMatches('http://localhost:99999/cb', 'http://localhost:1/cb')).toBe(false);
+    expect(redirectUriMatches('http://localhost:1/cb', 'http://localhost:99999/cb')).toBe(false);
+    expect(redirectUriMatches('http://localhost:1/a/../cb', 'http://localhost:2/cb')).toBe(false);
   });
 
   test('findMatchingRedirectUri returns the registered form', () => {
