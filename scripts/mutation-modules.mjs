@@ -19,7 +19,7 @@ export const MUTATION_MODULES = {
   },
   'refresh-rotation': {
     source: 'src/oauth/tokens/refresh-rotation.ts',
-    tests: [],
+    tests: ['test/oauth/grants.test.ts'],
   },
   'address-policy': {
     source: 'src/net/address-policy.ts',
@@ -27,6 +27,6 @@ export const MUTATION_MODULES = {
   },
   'redirect-uri': {
     source: 'src/oauth/redirect-uri.ts',
-    tests: ['test/oauth/redirect-uri.test.ts'],
+    tests: ['test/oauth/redirect-uri.test.ts', 'test/oauth/redirect-uri.property.test.ts'],
   },
 };

@@ -37,6 +37,16 @@ const uri = fc
   .tuple(scheme, separator, userinfo, host, port, path, query, fragment)
   .map(([s, sep, user, h, p, pa, q, f]) => `${s}${sep}${user}${h}${p}${pa}${q}${f}`);
 
+/** Mostly valid URIs, as clients register them (the noisy `uri` above is mostly refused). */
+const registrable = fc
+  .tuple(
+    fc.constantFrom('https://client.example', 'http://localhost', 'http://127.0.0.1', 'http://[::1]', 'cursor://anysphere.cursor-mcp', 'com.example.app:'),
+    fc.constantFrom('', ':8080', ':1'),
+    fc.array(fc.constantFrom('cb', 'callback', 'oauth', 'a.b'), { minLength: 1, maxLength: 3 }),
+    fc.constantFrom('', '?x=1', '?a=b&c=d'),
+  )
+  .map(([origin, p, segments, q]) => `${origin}${origin.endsWith(':') ? '' : p}/${segments.join('/')}${q}`);
+
 function accepted(value: string): boolean {
   try {
     validateRedirectUri(value);
@@ -90,7 +100,7 @@ describe('redirect URIs (property-based, 10,000 cases each)', () => {
   test('/authorize accepts only a registered URI, or the same http loopback URI on another port', () => {
     let portOnly = 0;
     const registeredAndRequested = fc
-      .array(uri, { minLength: 1, maxLength: 3 })
+      .array(fc.oneof(registrable, registrable, uri), { minLength: 1, maxLength: 3 })
       .map((uris) => uris.filter(accepted))
       .filter((uris) => uris.length > 0)
       .chain((registered) => fc.tuple(fc.constant(registered), fc.oneof(fc.constantFrom(...registered).chain(edited), uri)));
