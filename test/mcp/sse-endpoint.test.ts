@@ -58,9 +58,18 @@ describe('mcp sse endpoint: the message URL the client gets', () => {
     expect(await upstreamMessageQuery(ring, sealed, 'grant:g1', Date.now())).toBe('b=2&azmcpcs=S&a=1');
   });
 
-  test('a sealed endpoint without an extension query is refused', async () => {
-    const sealed = await sealClaims(ring, ENDPOINT_TYP, { own: 'grant:g1' }, context.expiresAtSeconds);
-    expect(await upstreamMessageQuery(ring, sealed, 'grant:g1', Date.now())).toBeUndefined();
+  test('a sealed endpoint whose extension query is not text is refused', async () => {
+    for (const q of [42, ['a=1'], null]) {
+      const sealed = await sealClaims(ring, ENDPOINT_TYP, { own: 'grant:g1', q }, context.expiresAtSeconds);
+      expect(await upstreamMessageQuery(ring, sealed, 'grant:g1', Date.now())).toBeUndefined();
+    }
+  });
+
+  test('a value the gateway sealed for another purpose is not a session, even with the right owner and query', async () => {
+    for (const typ of ['mcp-tool-session+jwt', 'at+jwt']) {
+      const sealed = await sealClaims(ring, typ, { own: 'grant:g1', q: 'azmcpcs=STATE' }, context.expiresAtSeconds);
+      expect(await upstreamMessageQuery(ring, sealed, 'grant:g1', Date.now())).toBeUndefined();
+    }
   });
 });
 
