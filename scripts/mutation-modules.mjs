@@ -19,7 +19,7 @@ export const MUTATION_MODULES = {
   },
   'refresh-rotation': {
     source: 'src/oauth/tokens/refresh-rotation.ts',
-    tests: ['test/oauth/grants.test.ts'],
+    tests: ['test/oauth/tokens/refresh-rotation.test.ts', 'test/oauth/grants.test.ts'],
   },
   'address-policy': {
     source: 'src/net/address-policy.ts',
