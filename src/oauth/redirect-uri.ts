@@ -108,8 +108,9 @@ export function validateRedirectUri(value: unknown): string {
     refuse(uri, 'contains user information ("user@host"), which can disguise the real host');
   }
   if (hasDotSegment(uri)) refuse(uri, 'contains a "." or ".." path segment (also when percent-encoded)');
-  // `https:///cb` parses as host "cb": the host must be written where it belongs, not repaired by the parser.
-  if ((scheme === 'https' || scheme === 'http') && (!rawAuthority(uri) || !parsed.hostname)) refuse(uri, 'has no host');
+  // `https:///cb` parses as host "cb": the host must be written where it belongs, not repaired by the
+  // parser. (A non-empty authority without userinfo always parses to a non-empty host, or throws.)
+  if ((scheme === 'https' || scheme === 'http') && !rawAuthority(uri)) refuse(uri, 'has no host');
   if (scheme === 'http' && !isLoopbackHost(parsed.hostname)) {
     refuse(uri, `uses http with the non-loopback host "${parsed.hostname}"; use https`);
   }

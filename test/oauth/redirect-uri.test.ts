@@ -21,6 +21,18 @@ function expectRefused(uri: unknown, problem: RegExp): void {
   expect(error.errorCode).toBe('invalid_redirect_uri');
   expect(error.description).toMatch(problem);
   expect(error.description).toContain('Accepted:');
+  expect(error.description).toContain('or one of cursor, vscode, vscode-insiders, windsurf.');
+}
+
+/** The description of the InvalidRedirectUriError that `fn` throws. */
+function descriptionOf(fn: () => unknown): string {
+  try {
+    fn();
+  } catch (error) {
+    if (error instanceof InvalidRedirectUriError) return error.description;
+    throw error;
+  }
+  throw new Error('expected an InvalidRedirectUriError');
 }
 
 describe('redirect URI rules: accepted', () => {
@@ -80,6 +92,14 @@ describe('redirect URI rules: refused', () => {
   test('https with an empty authority (the parser would take the path as host)', () => expectRefused('https:///cb', /has no host/));
   test('http with an empty authority before a loopback address', () => expectRefused('http:///127.0.0.1/cb', /has no host/));
   test('a dot-less scheme that only starts like a known one', () => expectRefused('cursorx://anysphere/cb', /not in reverse-domain form/));
+  test('empty', () => expectRefused('', /is empty/));
+  test('a DEL character', () => expectRefused('https://client.example.com/c\u007fb', /control character/));
+  test('a C1 control character', () => expectRefused('https://client.example.com/c\u0085b', /control character/));
+  test('a non-breaking space', () => expectRefused('https://client.example.com/c\u00a0b', /whitespace/));
+  test('a line separator', () => expectRefused('https://client.example.com/c\u2028b', /whitespace/));
+  test('http without slashes', () => expectRefused('http:/localhost/cb', /must start with "http:\/\/"/));
+  test('a scheme not at the start', () => expectRefused('1com.example.app://cb', /no scheme/));
+  test('2,001 characters', () => expectRefused(`https://client.example.com/${'a'.repeat(2001 - 27)}`, /longer than 2000 characters/));
   test.each(['javascript', 'data', 'file', 'vbscript', 'blob', 'about', 'filesystem'])('the browser scheme %s:', (scheme) =>
     expectRefused(`${scheme}:x`, new RegExp(`forbidden scheme "${scheme}:"`)),
   );
@@ -95,6 +115,10 @@ describe('redirect URI rules: dots and queries that are not path segments are fi
     'HTTPS://client.example.com/cb',
     'vscode-insiders://vscode.github-authentication/did-authenticate',
     'windsurf://codeium.windsurf/cb',
+    'com.example.app+x-1:/cb',
+    'https://client.example.com?u=a@b',
+    'https://client.example.com/cb@x',
+    `https://client.example.com/${'a'.repeat(2000 - 27)}`,
   ])('%s', (uri) => {
     expect(validateRedirectUri(uri)).toBe(uri);
   });
@@ -112,7 +136,32 @@ describe('redirect URI rules: what counts as loopback', () => {
   );
 });
 
+describe('redirect URI rules: what the error shows of the URI', () => {
+  test('a short URI in full; a long one cut at 100 characters', () => {
+    expect(() => validateRedirectUri('http://client.example.com/cb')).toThrow(expect.objectContaining({ description: expect.stringContaining('"http://client.example.com/cb"') }));
+    const long = `http://client.example.com/${'a'.repeat(200)}`;
+    const description = descriptionOf(() => validateRedirectUri(long));
+    expect(description).toContain(`"${long.slice(0, 100)}…"`);
+    expect(description).not.toContain(long.slice(0, 101));
+  });
+
+  test('exactly 100 characters are shown in full', () => {
+    const uri = `http://client.example.com/${'a'.repeat(100 - 26)}`;
+    expect(uri).toHaveLength(100);
+    expect(() => validateRedirectUri(uri)).toThrow(expect.objectContaining({ description: expect.stringContaining(`"${uri}"`) }));
+  });
+});
+
 describe('redirect URI lists', () => {
+  test('a list that is not an array is refused', () => {
+    expect(() => validateRedirectUris('https://client.example.com/cb')).toThrow(expect.objectContaining({ errorCode: 'invalid_redirect_uri', description: expect.stringContaining('non-empty array') }));
+  });
+
+  test('ten URIs are accepted', () => {
+    const uris = Array.from({ length: 10 }, (_, i) => `https://client.example.com/cb${i}`);
+    expect(validateRedirectUris(uris)).toEqual(uris);
+  });
+
   test('an empty list is refused', () => {
     expect(() => validateRedirectUris([])).toThrow(/non-empty array/);
   });
@@ -139,6 +188,22 @@ describe('operator allow-list', () => {
 
   test('"*" matches a port', () => {
     expect(matchesRedirectUriAllowlist('http://localhost:6274/callback', allowlist)).toBe(true);
+  });
+
+  test('everything but "*" is literal: a dot matches only a dot', () => {
+    expect(matchesRedirectUriAllowlist('https://app.example/cb', ['https://app.example/cb'])).toBe(true);
+    expect(matchesRedirectUriAllowlist('https://appXexample/cb', ['https://app.example/cb'])).toBe(false);
+    expect(matchesRedirectUriAllowlist('https://app.example/cb?x=1', ['https://app.example/cb?x=1'])).toBe(true);
+    expect(matchesRedirectUriAllowlist('https://app.example/cb', ['https://app.example/cb+'])).toBe(false);
+    expect(matchesRedirectUriAllowlist('https://app.example/cb/x', ['https://app.example/cb'])).toBe(false);
+    expect(matchesRedirectUriAllowlist('x-https://app.example/cb', ['https://app.example/cb'])).toBe(false);
+  });
+
+  test('a long URI outside the list is named by its first 100 characters', () => {
+    const long = `https://client.example.com/${'a'.repeat(200)}`;
+    const description = descriptionOf(() => validateRedirectUris([long], allowlist));
+    expect(description).toContain(`"${long.slice(0, 100)}"`);
+    expect(description).not.toContain(long.slice(0, 101));
   });
 
   test('"*" does not cross into another host or path', () => {
