@@ -38,6 +38,8 @@ export default {
   ignorePatterns: ['/dist', '/test-artifacts', '/.azurite', '/__azurite_db*', '/__blobstorage__', '/__queuestorage__', '/docs', '/infra', '/.azure'],
   tempDirName: 'test-artifacts/stryker-tmp',
   reporters: ['clear-text', 'progress-append-only', 'html', 'json'],
+  // The console lists each surviving mutant and the score table, not every test.
+  clearTextReporter: { logTests: false, reportTests: false },
   htmlReporter: { fileName: `test-artifacts/mutation/${name}.html` },
   jsonReporter: { fileName: `test-artifacts/mutation/${name}.json` },
   thresholds: { high: 90, low: 80, break: null },
