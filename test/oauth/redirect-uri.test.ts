@@ -86,6 +86,8 @@ describe('redirect URI rules: refused', () => {
   test('encoded dot-dot in a private-use URI', () => expectRefused('com.example.app:/a/.%2E/cb', /path segment/));
   test('dot-dot after a one-character host', () => expectRefused('cursor://h/a/../cb', /path segment/));
   test('dot-dot right after the host', () => expectRefused('cursor://h/../cb', /path segment/));
+  test('a private-use URI whose whole path is dot-dot', () => expectRefused('com.example.app:..', /path segment/));
+  test('a private-use URI whose path starts with a dot segment', () => expectRefused('com.example.app:./cb', /path segment/));
   test('a trailing dot-dot', () => expectRefused('https://client.example.com/a/..', /path segment/));
   test('a port out of range (unparseable)', () => expectRefused('https://client.example.com:99999/cb', /not a valid absolute URI/));
   test('an unclosed IPv6 literal (unparseable)', () => expectRefused('https://[::1/cb', /not a valid absolute URI/));
@@ -116,6 +118,7 @@ describe('redirect URI rules: dots and queries that are not path segments are fi
     'vscode-insiders://vscode.github-authentication/did-authenticate',
     'windsurf://codeium.windsurf/cb',
     'com.example.app+x-1:/cb',
+    'com.example.app:/oauth@x/cb', // no authority, so "@" is path, not user information
     'https://client.example.com?u=a@b',
     'https://client.example.com/cb@x',
     `https://client.example.com/${'a'.repeat(2000 - 27)}`,
@@ -213,7 +216,10 @@ describe('operator allow-list', () => {
 
   test('a URI outside the list is refused with the patterns named', () => {
     expect(() => validateRedirectUris(['https://client.example.com/cb'], allowlist)).toThrow(
-      expect.objectContaining({ errorCode: 'invalid_redirect_uri', description: expect.stringContaining('http://localhost:*/callback') }),
+      expect.objectContaining({
+        errorCode: 'invalid_redirect_uri',
+        description: expect.stringContaining('Allowed patterns: http://localhost:*/callback, cursor://anysphere.cursor-mcp/oauth/callback.'),
+      }),
     );
     expect(validateRedirectUris(['cursor://anysphere.cursor-mcp/oauth/callback'], allowlist)).toHaveLength(1);
   });
