@@ -1,5 +1,6 @@
 import type { Config } from './config/index.js';
 import { createCimdResolver } from './oauth/cimd.js';
+import { createCosmosClaimsChallengeStore, type ClaimsChallengeStore } from './store/claims-challenges.js';
 import { createCosmosClientStore, type ClientStore } from './store/clients.js';
 import { createCosmosClient, openContainers } from './store/cosmos.js';
 import type { RefreshUpstream } from './oauth/tokens/entra-session.js';
@@ -7,6 +8,7 @@ import { createTokenCore, type TokenCore } from './oauth/tokens/wiring.js';
 import { lazyConfidentialClient } from './entra/msal-client.js';
 import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
 import { createOboClient, type OboClient } from './entra/obo.js';
+import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
 
 /**
@@ -24,6 +26,10 @@ export interface Deps extends TokenCore {
   signed: SignedValueCodec;
   /** On-behalf-of exchanges for the MCP tools, on the same MSAL client, cached per user and scope. */
   obo: OboClient;
+  /** Per-client-address limits of /register, /authorize and /token (this instance's memory). */
+  rateLimits: RateLimits;
+  /** Conditional Access claims challenges waiting for the user's next sign-in (tools put, /callback takes). */
+  claimsChallenges: ClaimsChallengeStore;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -33,16 +39,25 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     allowLoopback: config.registration.cimdAllowLoopback,
     redirectUriAllowlist: config.registration.redirectUriAllowlist,
     clientNameAllowlist: config.registration.clientNameAllowlist,
+    // The Functions worker turns console output into log lines; the resolver is built before any invocation.
+    log: (message) => console.warn(message),
   });
   // One MSAL confidential client per process, shared by the sign-in and the tools' OBO.
   const confidentialClient = lazyConfidentialClient(config);
   const entra = createEntraUpstream(confidentialClient, { baseUrl: config.baseUrl, apiScope: config.entra.apiScope });
   return {
     config,
-    clients: createCosmosClientStore({ container: containers.clients, cimd }),
+    clients: createCosmosClientStore({
+      container: containers.clients,
+      cimd,
+      unusedTtlSeconds: config.registration.unusedClientTtlSeconds,
+      usedTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+    }),
     ...createTokenCore(config, containers, parts.refreshUpstream ?? ((refreshToken) => entra.refresh(refreshToken))),
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
+    rateLimits: createRateLimits(config.rateLimits),
+    claimsChallenges: createCosmosClaimsChallengeStore(containers.authorizations),
   };
 }

@@ -6,6 +6,8 @@ import { handleConsent } from '../oauth/consent.js';
 import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
 import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
+import { clientAddress } from '../http/client-address.js';
+import { TooManyRequestsError } from '../http/rate-limit.js';
 
 /** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
 export function registerAuthorizeFunctions(deps: Deps): void {
@@ -16,6 +18,7 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     entra: deps.entra,
     grants: deps.grants,
     signed: deps.signed,
+    claimsChallenges: deps.claimsChallenges,
     now: Date.now,
   };
   const page = (handler: typeof handleAuthorize) => async (request: HttpRequest, context: InvocationContext) => {
@@ -29,7 +32,19 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     }
   };
 
-  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(handleAuthorize) });
+  const { rateLimits } = deps;
+  const authorize: typeof handleAuthorize = async (request, flowDeps, log) => {
+    try {
+      rateLimits.authorize.take(clientAddress(request.headers, rateLimits.trustedHops));
+    } catch (err) {
+      if (!(err instanceof TooManyRequestsError)) throw err;
+      log.warn('authorize: rate limit reached for a client address');
+      const refused = errorPage(err, 429);
+      return { ...refused, headers: { ...refused.headers, 'Retry-After': String(err.retryAfterSeconds) } };
+    }
+    return handleAuthorize(request, flowDeps, log);
+  };
+  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(authorize) });
   app.http('consent', { route: 'consent', methods: ['GET', 'POST'], authLevel: 'anonymous', handler: page(handleConsent) });
   app.http('callback', { route: 'callback', methods: ['GET'], authLevel: 'anonymous', handler: page(handleCallback) });
 }

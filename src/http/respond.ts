@@ -1,4 +1,5 @@
 import { OAuthError, ServerError } from '../oauth/errors.js';
+import { TooManyRequestsError } from './rate-limit.js';
 import type { HttpOutput } from './types.js';
 
 /** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
@@ -21,6 +22,7 @@ export type ErrorLogger = (message: string, error: unknown) => void;
  * generic `server_error` (its details go to the log only, never to the client).
  */
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
+  if (error instanceof TooManyRequestsError) return oauthErrorResponse(error, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof OAuthError) return oauthErrorResponse(error);
   log?.('Unexpected error in an OAuth endpoint', error);
   return oauthErrorResponse(new ServerError('The server hit an unexpected error. Try again; if it persists, tell the operator.'));
