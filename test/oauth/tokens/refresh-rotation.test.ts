@@ -1,7 +1,10 @@
-import { classifyRefreshToken, rotateRefreshSlots } from '../../../src/oauth/tokens/refresh-rotation.js';
-import type { GrantRecord, RefreshSlot } from '../../../src/store/grants.js';
+import { classifyRefreshToken } from '../../../src/oauth/tokens/refresh-rotation.js';
+import type { GrantRecord, RefreshSlot, RetiredRefreshSlot } from '../../../src/store/grants.js';
 
-const slot = (hash: string): RefreshSlot => ({ hash, wrappedKey: `wrapped-${hash}`, issuedAt: 0 });
+const GRACE = 60_000;
+const RETIRED_AT = 1_000_000;
+const current: RefreshSlot = { hash: 'hash-current', wrappedKey: 'wrapped-current', issuedAt: RETIRED_AT };
+const previous: RetiredRefreshSlot = { hash: 'hash-previous', retiredAt: RETIRED_AT, successor: 'sealed-successor' };
 const grantWith = (refresh: GrantRecord['refresh']): GrantRecord => ({
   id: 'grant-1',
   user: { oid: 'oid-1', tid: 'tid-1', roles: [], groups: [] },
@@ -17,43 +20,25 @@ const grantWith = (refresh: GrantRecord['refresh']): GrantRecord => ({
 });
 
 describe('refresh rotation: which token was presented', () => {
-  const current = slot('hash-current');
-  const previous = slot('hash-previous');
-
-  test('the newest token is current, the one before it is previous, anything else of the grant is reuse', () => {
+  test('the newest token is current; the one it replaced is a retry until the grace window ends, then reuse', () => {
     const grant = grantWith({ current, previous });
-    expect(classifyRefreshToken(grant, 'hash-current')).toEqual({ kind: 'current', slot: current });
-    expect(classifyRefreshToken(grant, 'hash-previous')).toEqual({ kind: 'previous', slot: previous });
-    expect(classifyRefreshToken(grant, 'hash-older')).toEqual({ kind: 'superseded' });
+    expect(classifyRefreshToken(grant, 'hash-current', RETIRED_AT + 10 * GRACE, GRACE)).toEqual({ kind: 'current', slot: current });
+    expect(classifyRefreshToken(grant, 'hash-previous', RETIRED_AT, GRACE)).toEqual({ kind: 'retry', slot: previous });
+    expect(classifyRefreshToken(grant, 'hash-previous', RETIRED_AT + GRACE, GRACE)).toEqual({ kind: 'retry', slot: previous });
+    expect(classifyRefreshToken(grant, 'hash-previous', RETIRED_AT + GRACE + 1, GRACE)).toEqual({ kind: 'reuse' });
   });
 
-  test('without a previous token, only the current one is live', () => {
-    expect(classifyRefreshToken(grantWith({ current }), 'hash-previous')).toEqual({ kind: 'superseded' });
+  test('any other token of the grant is reuse', () => {
+    expect(classifyRefreshToken(grantWith({ current, previous }), 'hash-older', RETIRED_AT, GRACE)).toEqual({ kind: 'reuse' });
+    expect(classifyRefreshToken(grantWith({ current }), 'hash-previous', RETIRED_AT, GRACE)).toEqual({ kind: 'reuse' });
+  });
+
+  test('a retired token recorded without its successor (written before the grace window existed) is reuse', () => {
+    const legacy = { hash: 'hash-previous', retiredAt: RETIRED_AT } as RetiredRefreshSlot;
+    expect(classifyRefreshToken(grantWith({ current, previous: legacy }), 'hash-previous', RETIRED_AT, GRACE)).toEqual({ kind: 'reuse' });
   });
 
   test('a grant whose code was never redeemed has no refresh token: anything presented is reuse (and does not throw)', () => {
-    expect(classifyRefreshToken(grantWith(null), 'hash-current')).toEqual({ kind: 'superseded' });
-  });
-});
-
-describe('refresh rotation: the slots after an exchange', () => {
-  const current = slot('hash-current');
-  const previous = slot('hash-previous');
-  const next = slot('hash-next');
-
-  test('using the current token makes it the previous one; the older previous is gone for good', () => {
-    const grant = grantWith({ current, previous });
-    expect(rotateRefreshSlots(grant, classifyRefreshToken(grant, 'hash-current') as { kind: 'current'; slot: RefreshSlot }, next)).toEqual({
-      current: next,
-      previous: current,
-    });
-  });
-
-  test('a retry with the previous token keeps it as previous and replaces the never-used current one', () => {
-    const grant = grantWith({ current, previous });
-    expect(rotateRefreshSlots(grant, classifyRefreshToken(grant, 'hash-previous') as { kind: 'previous'; slot: RefreshSlot }, next)).toEqual({
-      current: next,
-      previous,
-    });
+    expect(classifyRefreshToken(grantWith(null), 'hash-current', RETIRED_AT, GRACE)).toEqual({ kind: 'reuse' });
   });
 });
