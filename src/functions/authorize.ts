@@ -8,6 +8,8 @@ import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
 import { clientAddress } from '../http/client-address.js';
 import { TooManyRequestsError } from '../http/rate-limit.js';
+import { describeFailure } from '../observability/failures.js';
+import { withCorrelationId } from '../observability/scope.js';
 
 /** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
 export function registerAuthorizeFunctions(deps: Deps): void {
@@ -27,8 +29,10 @@ export function registerAuthorizeFunctions(deps: Deps): void {
       return await handler(request, flow, log);
     } catch (err) {
       // Details to the log only (they never hold a token: the handlers do not put any in errors).
-      context.error(`${context.functionName}: unexpected error`, err);
-      return errorPage(new ServerError('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator.'));
+      const readable = describeFailure(err);
+      if (readable) context.error(withCorrelationId(`${context.functionName}: ${readable}`));
+      else context.error(withCorrelationId(`${context.functionName}: unexpected error`), err);
+      return errorPage(new ServerError(withCorrelationId('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator')));
     }
   };
 
