@@ -3,8 +3,9 @@ import { BlockList, isIP } from 'node:net';
 /**
  * Addresses an outbound fetch of a client-supplied URL must never reach (SSRF): anything that is not
  * a public unicast address. IPv4-mapped IPv6 addresses (`::ffff:10.0.0.1`) are checked against the
- * IPv4 rules by `BlockList` itself; NAT64 and 6to4 are refused outright because they embed an IPv4
- * address that could be private.
+ * IPv4 rules by `BlockList` itself; the other forms that embed an IPv4 address (IPv4-compatible
+ * `::a.b.c.d`, IPv4-translated `::ffff:0:a.b.c.d`, NAT64, 6to4, Teredo) are refused outright, because
+ * the embedded address could be private and some stacks route them to it.
  */
 const forbidden = new BlockList();
 const loopback = new BlockList();
@@ -13,6 +14,7 @@ const IPV4_FORBIDDEN: [string, number][] = [
   ['0.0.0.0', 8], // "this network", unspecified
   ['10.0.0.0', 8], // private
   ['100.64.0.0', 10], // carrier-grade NAT
+  ['168.63.129.16', 32], // Azure's platform address (DNS, health probes, the VM agent's wire server)
   ['169.254.0.0', 16], // link-local, including the cloud metadata service 169.254.169.254
   ['172.16.0.0', 12], // private
   ['192.0.0.0', 24], // IETF protocol assignments
@@ -26,7 +28,8 @@ const IPV4_FORBIDDEN: [string, number][] = [
   ['240.0.0.0', 4], // reserved, and broadcast
 ];
 const IPV6_FORBIDDEN: [string, number][] = [
-  ['::', 128], // unspecified
+  ['::', 96], // unspecified, and IPv4-compatible ::a.b.c.d (deprecated, RFC 4291 §2.5.5.1); ::1 is loopback, below
+  ['::ffff:0:0:0', 96], // IPv4-translated ::ffff:0:a.b.c.d (RFC 2765)
   ['64:ff9b::', 96], // NAT64
   ['64:ff9b:1::', 48], // local-use NAT64
   ['100::', 64], // discard-only
@@ -35,6 +38,7 @@ const IPV6_FORBIDDEN: [string, number][] = [
   ['2002::', 16], // 6to4
   ['fc00::', 7], // unique local, including the AWS metadata service fd00:ec2::254
   ['fe80::', 10], // link-local
+  ['fec0::', 10], // site-local (deprecated, RFC 3879, but still routed inside some networks)
   ['ff00::', 8], // multicast
 ];
 

@@ -110,7 +110,9 @@ export function validateRedirectUri(value: unknown): string {
     refuse(uri, 'contains user information ("user@host"), which can disguise the real host');
   }
   if (hasDotSegment(uri)) refuse(uri, 'contains a "." or ".." path segment (also when percent-encoded)');
-  if ((scheme === 'https' || scheme === 'http') && !parsed.hostname) refuse(uri, 'has no host');
+  // `https:///cb` parses as host "cb": the host must be written where it belongs, not repaired by the
+  // parser. (A non-empty authority without userinfo always parses to a non-empty host, or throws.)
+  if ((scheme === 'https' || scheme === 'http') && !rawAuthority(uri)) refuse(uri, 'has no host');
   if (scheme === 'http' && !isLoopbackHost(parsed.hostname)) {
     refuse(uri, `uses http with the non-loopback host "${parsed.hostname}"; use https`);
   }
@@ -165,17 +167,23 @@ function loopbackParts(uri: string): URL | undefined {
   }
 }
 
+/** The URI's text without the port of its authority (`http://localhost:123/cb` → `http://localhost/cb`). */
+function withoutPort(uri: string): string {
+  const authority = rawAuthority(uri) ?? '';
+  const start = uri.indexOf('//') + 2;
+  return uri.slice(0, start) + authority.replace(/:\d*$/, '') + uri.slice(start + authority.length);
+}
+
 /**
  * Whether a redirect URI sent at /authorize matches one registered: exact string comparison, except
  * that for http loopback URIs the port is ignored (RFC 8252 §7.3: native apps get an ephemeral port
- * from the OS at run time). Scheme, host, path and query must still be identical.
+ * from the OS at run time). Scheme, host, path and query must still be identical, as text: the
+ * parser's equivalences (`HTTP:`, `127.1`, a percent-encoded host) are not a match.
  */
 export function redirectUriMatches(registered: string, requested: string): boolean {
   if (registered === requested) return true;
-  const a = loopbackParts(registered);
-  const b = loopbackParts(requested);
-  if (!a || !b) return false;
-  return a.hostname === b.hostname && a.pathname === b.pathname && a.search === b.search;
+  if (!loopbackParts(registered) || !loopbackParts(requested)) return false;
+  return withoutPort(registered) === withoutPort(requested);
 }
 
 /** The registered URI that `requested` matches, if any (see `redirectUriMatches`). */

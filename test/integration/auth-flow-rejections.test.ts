@@ -157,6 +157,11 @@ describe('authorization flow: rejections', () => {
       expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, code_challenge_method: 'plain' })), 'invalid_request');
     });
 
+    test('a malformed S256 code_challenge is redirected as invalid_request', async () => {
+      const { params } = await validParams();
+      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, code_challenge: `${params.code_challenge}x` })), 'invalid_request');
+    });
+
     test('a resource other than the MCP endpoint is redirected as invalid_target; /mcp/sse is the same resource', async () => {
       const { params } = await validParams();
       expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, resource: 'https://other.example/mcp' })), 'invalid_target');

@@ -1,7 +1,7 @@
 import { InvalidGrantError, InvalidScopeError, InvalidTokenError } from '../../src/oauth/errors.js';
 import type { GrantService } from '../../src/oauth/grants.js';
 import { createCosmosGrantStore, type GrantStore } from '../../src/store/grants.js';
-import { CLIENT, REDIRECT, rejection, signIn, signInAndRedeem, startGrantsFixture, type GrantsFixture } from './grants-fixture.js';
+import { CLIENT, REDIRECT, rejection, signIn, signInAndRedeem, startGrantsFixture, USER, type GrantsFixture } from './grants-fixture.js';
 
 describe('grant service: codes, refresh, revoke', () => {
   let fx: GrantsFixture;
@@ -76,6 +76,14 @@ describe('grant service: codes, refresh, revoke', () => {
       const params = { clientId: CLIENT, redirectUri: REDIRECT, codeVerifier: 'a'.repeat(43) };
       expect((await rejection(grants.redeemCode('A'.repeat(43), params))).description).toMatch(/unknown/);
       expect((await rejection(grants.redeemCode('not a code', params))).description).toMatch(/malformed/);
+    });
+
+    test('a code is never issued for a malformed code_challenge', async () => {
+      const created = await grants.createGrant({ user: USER, clientId: CLIENT, scopes: ['mcp:tools'], resource: 'http://localhost:7071/mcp', entra: { accessToken: 'entra-at-pkce-secret', expiresOn: fx.clock.nowMs + 3600_000 } });
+      for (const codeChallenge of ['', 'a'.repeat(42), 'a'.repeat(44), `${'a'.repeat(42)}+`]) {
+        const err = await rejection(grants.issueCode(created, { redirectUri: REDIRECT, codeChallenge }));
+        expect({ codeChallenge, errorCode: err.errorCode }).toEqual({ codeChallenge, errorCode: 'invalid_request' });
+      }
     });
   });
 

@@ -100,6 +100,8 @@ describe('POST /register', () => {
     [{ response_types: ['token'] }, /response_types contains unsupported value\(s\) "token"/],
     [{ token_endpoint_auth_method: 'private_key_jwt' }, /"private_key_jwt" is not supported here; use one of: none, client_secret_post, client_secret_basic/],
     [{ client_uri: 'javascript:alert(1)' }, /client_uri must be an https URL/],
+    [{ logo_uri: 'http://127.0.0.1.evil.example/logo.png' }, /logo_uri must be an https URL \(http only on loopback\)/],
+    [{ policy_uri: 'http://localhost.evil.example/policy' }, /policy_uri must be an https URL/],
     [{ client_name: 42 }, /client_name/],
   ])('invalid metadata %j is invalid_client_metadata', async (change, description) => {
     const response = await register(post(JSON.stringify({ ...inspector, ...change })));
