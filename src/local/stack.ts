@@ -9,6 +9,7 @@ import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
 import { startEntraEmulator } from './entra/index.js';
 import { startGraphEmulator, type GraphEmulator } from './graph/index.js';
 import { startLocalHost } from './host/index.js';
+import { startGatewayInstances, type GatewayInstances, type SharedClock } from './instances/index.js';
 import { startManagedIdentityEmulator } from './managed-identity/index.js';
 import { DEFAULT_PORTS } from './ports.js';
 
@@ -29,6 +30,14 @@ export interface LocalStackOptions {
    * gateway app in the Entra emulator then knows only that certificate.
    */
   credential?: LocalCredential;
+  /**
+   * How many gateway instances (default 1, in this thread). From 2, each is a local Functions host in
+   * its own worker thread (its own modules and caches) on its own port, behind a round-robin front on
+   * the gateway's port, all sharing the Cosmos server and the emulators.
+   */
+  instances?: number;
+  /** The instances' clock (with `instances` from 2): a test moves it to pass a cache's freshness. */
+  clock?: SharedClock;
   /** Settings applied over the stack's own (tests force a value this way). */
   env?: Record<string, string>;
   /** Where the local host writes host and function logs (default: the host's, the console). */
@@ -58,8 +67,10 @@ export interface LocalStack {
   entra: EntraEmulator;
   managedIdentity: ManagedIdentityEmulator;
   graph: GraphEmulator;
-  /** The local Functions host running the gateway; absent in emulators-only mode. */
+  /** The local Functions host running the gateway; absent in emulators-only mode and with several instances. */
   host?: LocalHost;
+  /** With `instances` from 2: the front, each instance's host and their shared clock. */
+  instances?: GatewayInstances;
   /** Stops everything in reverse order and restores `process.env`. */
   close(): Promise<void>;
 }
@@ -136,18 +147,25 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
 
     let host: LocalHost | undefined;
-    if (!emulatorsOnly) {
+    let instances: GatewayInstances | undefined;
+    const keys = { systemKeys: { mcp_extension: mcpExtensionKey } };
+    const appEntry = fileURLToPath(new URL('../index.js', import.meta.url));
+    if (!emulatorsOnly && (options.instances ?? 1) > 1) {
+      // Each instance's thread gets the settings as its own process.env; this thread's stays untouched.
+      instances = await startGatewayInstances({ count: options.instances!, port: gatewayPort, appEntry, env, keys, clock: options.clock, log: options.log });
+      started.push(instances);
+    } else if (!emulatorsOnly) {
       // The app reads its configuration from process.env when the host imports it, as under `func start`.
       restoreEnv = applyEnv(env);
       host = await startLocalHost({
-        appEntry: fileURLToPath(new URL('../index.js', import.meta.url)),
+        appEntry,
         port: gatewayPort,
-        keys: { systemKeys: { mcp_extension: mcpExtensionKey } },
+        keys,
         log: options.log,
       });
       started.push(host);
     }
-    return { urls, env, emulatorsOnly, cosmos, entra, managedIdentity, graph, host, close: closeAll };
+    return { urls, env, emulatorsOnly, cosmos, entra, managedIdentity, graph, host, instances, close: closeAll };
   } catch (err) {
     await closeAll().catch(() => {});
     throw err;

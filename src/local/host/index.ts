@@ -29,12 +29,19 @@ export interface LocalHostOptions {
   keys?: HostKeys;
   /** Where host and function logs go (default console). */
   log?: (level: string, message: string) => void;
+  /**
+   * Where the host of another instance listens, by its MCP extension instance id: a legacy SSE message
+   * for a session held there is relayed to it (in Azure, the extension relays through a Storage queue).
+   */
+  sseRelay?: (instanceId: string) => string | undefined;
 }
 
 export interface LocalHost {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** The MCP extension's instance id (the second half of its session ids). */
+  instanceId: string;
   functions: { name: string; kind: 'http' | 'mcpTool' }[];
   close(): Promise<void>;
 }
@@ -53,7 +60,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     keys: options.keys,
     log,
     instanceId: createId(),
-    sse: new SseSessions(),
+    sse: new SseSessions(options.sseRelay),
   };
   const server = http.createServer(createRequestListener(runtime));
   const hostname = options.hostname ?? '127.0.0.1';
@@ -66,6 +73,7 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   return {
     url,
     port,
+    instanceId: runtime.instanceId,
     functions: [
       ...runtime.httpFunctions.map((f) => ({ name: f.name, kind: 'http' as const })),
       ...runtime.tools.map((t) => ({ name: t.fn.metadata.name, kind: 'mcpTool' as const })),

@@ -1,0 +1,49 @@
+import { SharedClock } from './clock.js';
+import { startFront, type Front } from './front.js';
+import { startInstanceHosts, type InstanceHost, type StartInstancesOptions } from './hosts.js';
+
+export { SharedClock } from './clock.js';
+export { PIN_HEADER } from './front.js';
+export type { InstanceHost } from './hosts.js';
+
+/** Several gateway instances behind one round-robin front on the public port. */
+export interface GatewayInstances {
+  front: Front;
+  hosts: InstanceHost[];
+  /** Every instance's clock: `advance(ms)` moves them all (tests; `npm start` never moves it). */
+  clock: SharedClock;
+  close(): Promise<void>;
+}
+
+export interface GatewayInstancesOptions extends Omit<StartInstancesOptions, 'clock'> {
+  /** The public port (the gateway's URL, the OAuth issuer). */
+  port: number;
+  clock?: SharedClock;
+}
+
+/**
+ * Starts the instances, each a local Functions host in its own worker thread on its own free port, then
+ * the front on the public port. Closing stops the front first (no new requests), then the instances.
+ */
+export async function startGatewayInstances(options: GatewayInstancesOptions): Promise<GatewayInstances> {
+  const clock = options.clock ?? new SharedClock();
+  const hosts = await startInstanceHosts({ ...options, clock });
+  let front: Front;
+  try {
+    front = await startFront(options.port, '127.0.0.1', hosts.map((h) => h.url));
+  } catch (error) {
+    await Promise.all(hosts.map((h) => h.close().catch(() => undefined)));
+    throw error;
+  }
+  return {
+    front,
+    hosts,
+    clock,
+    close: async () => {
+      await front.close();
+      const results = await Promise.allSettled(hosts.map((h) => h.close()));
+      const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
+      if (errors.length > 0) throw new AggregateError(errors, 'a gateway instance did not stop cleanly');
+    },
+  };
+}
