@@ -1,6 +1,7 @@
 // Drives one client's sign-in and MCP traffic through the local stack's front, choosing the instance for
 // each request with the front's pin header, so a test says exactly which instance served which step.
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { LOCAL_PASSWORD } from '../../src/local/defaults.js';
 import { PIN_HEADER } from '../../src/local/instances/index.js';
@@ -150,4 +151,20 @@ export async function whoamiStatus(stack: LocalStack, pin: number, accessToken: 
 
 export async function whoamiText(client: Client): Promise<string> {
   return resultText(await client.callTool({ name: 'whoami', arguments: {} }));
+}
+
+/** An MCP SDK client over legacy SSE: the stream's GET on the first of `pins`, each POST on the next. */
+export async function sseClient(stack: LocalStack, accessToken: string, pins: number[]): Promise<{ client: Client; sent: number[] }> {
+  const fetchPinned = pinnedFetch(pins);
+  const authorization = `Bearer ${accessToken}`;
+  const transport = new SSEClientTransport(new URL(stack.urls.mcpSse), {
+    fetch: fetchPinned,
+    requestInit: { headers: { authorization } },
+    eventSourceInit: {
+      fetch: (url, init) => fetchPinned(url, { ...init, headers: { ...(init?.headers as Record<string, string>), authorization } }),
+    },
+  });
+  const client = new Client({ name: 'split-sse-client', version: '1.0.0' });
+  await client.connect(transport);
+  return { client, sent: fetchPinned.sent };
 }

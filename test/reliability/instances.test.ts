@@ -1,6 +1,6 @@
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { SharedClock } from '../../src/local/instances/index.js';
-import { mcpClient, refresh, signInSplit, whoamiStatus, whoamiText } from './instances-support.js';
+import { mcpClient, refresh, signInSplit, sseClient, whoamiStatus, whoamiText } from './instances-support.js';
 
 // Two gateway instances (worker threads, each with its own modules and grant cache) behind the local
 // front, sharing the Cosmos server and the emulators. Each step is pinned to the instance the test names.
@@ -90,5 +90,20 @@ describe('several instances: a revocation on A is seen on B within the grant cac
       await client.close();
     }
     await expectRevokedEverywhere(signedIn.accessToken);
+  });
+});
+
+describe('several instances: legacy SSE', () => {
+  test('the stream on A, messages posted at B and A: replies arrive on the stream (the local host relays as the extension\'s queue does)', async () => {
+    const signedIn = await signInSplit(stack, { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 });
+    // GET /mcp/sse on instance 1, then every POST /mcp/message alternates 2, 1, 2, …
+    const { client, sent } = await sseClient(stack, signedIn.accessToken, [1, 2]);
+    try {
+      for (let i = 0; i < 3; i++) expect(await whoamiText(client)).toContain('adele@contoso.test');
+      expect(sent[0]).toBe(1);
+      expect(sent.filter((pin) => pin === 2).length).toBeGreaterThanOrEqual(2);
+    } finally {
+      await client.close();
+    }
   });
 });
