@@ -6,6 +6,8 @@ import { handleConsent } from '../oauth/consent.js';
 import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
 import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
+import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
+import { isStoreUnavailable } from '../store/availability.js';
 
 /** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
 export function registerAuthorizeFunctions(deps: Deps): void {
@@ -23,6 +25,11 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     try {
       return await handler(request, flow, log);
     } catch (err) {
+      if (isStoreUnavailable(err)) {
+        context.warn(`${context.functionName}: Cosmos DB is unavailable; answered 503`);
+        const page = errorPage(storeUnavailableError());
+        return { ...page, headers: { ...page.headers, ...retryAfterHeader() } };
+      }
       // Details to the log only (they never hold a token: the handlers do not put any in errors).
       context.error(`${context.functionName}: unexpected error`, err);
       return errorPage(new ServerError('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator.'));

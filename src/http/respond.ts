@@ -1,4 +1,5 @@
-import { OAuthError, ServerError } from '../oauth/errors.js';
+import { OAuthError, ServerError, TemporarilyUnavailableError } from '../oauth/errors.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../store/availability.js';
 import type { HttpOutput } from './types.js';
 
 /** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
@@ -22,6 +23,21 @@ export type ErrorLogger = (message: string, error: unknown) => void;
  */
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
   if (error instanceof OAuthError) return oauthErrorResponse(error);
+  if (isStoreUnavailable(error)) {
+    log?.('Cosmos DB is unavailable; answered 503', error);
+    return oauthErrorResponse(storeUnavailableError(), retryAfterHeader());
+  }
   log?.('Unexpected error in an OAuth endpoint', error);
   return oauthErrorResponse(new ServerError('The server hit an unexpected error. Try again; if it persists, tell the operator.'));
+}
+
+/** What the client reads when Cosmos DB cannot serve the request right now (RFC 6749 `temporarily_unavailable`). */
+export function storeUnavailableError(): TemporarilyUnavailableError {
+  return new TemporarilyUnavailableError(
+    `The gateway's storage is unavailable for the moment; nothing was changed. Retry in ${STORE_RETRY_AFTER_SECONDS} seconds.`,
+  );
+}
+
+export function retryAfterHeader(): Record<string, string> {
+  return { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) };
 }

@@ -1,4 +1,6 @@
 import { InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
+import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
+import { isStoreUnavailable } from '../store/availability.js';
 import { formatScope } from '../oauth/scopes.js';
 import { authenticateMcpRequest, MissingTokenError, REQUIRED_SCOPES, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
 import { readBoundedBody } from './body.js';
@@ -162,7 +164,10 @@ function errorResponse(
 ): McpResponse {
   let known: OAuthError;
   if (error instanceof OAuthError) known = error;
-  else {
+  else if (isStoreUnavailable(error)) {
+    logError?.('Cosmos DB is unavailable; answered 503', error);
+    known = storeUnavailableError();
+  } else {
     logError?.('Unexpected error in the MCP gateway', error);
     known = new ServerError('The gateway hit an unexpected error; try again.');
   }
@@ -175,5 +180,6 @@ function errorResponse(
     headers.set('WWW-Authenticate', formatBearerChallenge({ ...challenge, scope, error: code, errorDescription: known.description }));
   }
   if (known instanceof MethodNotAllowedError) headers.set('Allow', known.allow.join(', '));
+  if (known.status === 503) for (const [name, value] of Object.entries(retryAfterHeader())) headers.set(name, value);
   return { status: known.status, headers, body: JSON.stringify(known.toResponseObject()) };
 }

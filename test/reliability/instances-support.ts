@@ -66,8 +66,14 @@ export interface SplitPins {
   token: number;
 }
 
-/** Registration, /authorize, consent, Entra sign-in, /callback and /token, each on the instance `pins` names. */
-export async function signInSplit(stack: LocalStack, pins: SplitPins, username = 'adele@contoso.test', scope = 'mcp:tools'): Promise<SignedIn> {
+export interface Authorized {
+  clientId: string;
+  code: string;
+  verifier: string;
+}
+
+/** Registration, /authorize, consent, Entra sign-in and /callback, each on the instance `pins` names. */
+export async function authorizeSplit(stack: LocalStack, pins: Omit<SplitPins, 'token'>, username = 'adele@contoso.test', scope = 'mcp:tools'): Promise<Authorized> {
   const base = stack.urls.gateway;
   const registered = await fetch(`${base}/register`, {
     method: 'POST',
@@ -93,27 +99,37 @@ export async function signInSplit(stack: LocalStack, pins: SplitPins, username =
   const toClient = new URL(await expectRedirect(await browse(jar, toCallback, pins.callback), '/callback'));
   const code = toClient.searchParams.get('code');
   if (!code) throw new Error(`no code: ${toClient.searchParams.get('error_description')}`);
+  return { clientId, code, verifier: request.verifier };
+}
 
-  const tokens = await tokenRequest(stack, pins.token, {
+/** The code redemption on one instance. */
+export function redeem(stack: LocalStack, pin: number, authorized: Authorized) {
+  return tokenRequest(stack, pin, {
     grant_type: 'authorization_code',
-    code,
-    code_verifier: request.verifier,
+    code: authorized.code,
+    code_verifier: authorized.verifier,
     redirect_uri: REDIRECT_URI,
-    client_id: clientId,
+    client_id: authorized.clientId,
     resource: stack.urls.mcp,
   });
+}
+
+/** The whole sign-in, each step on the instance `pins` names. */
+export async function signInSplit(stack: LocalStack, pins: SplitPins, username = 'adele@contoso.test', scope = 'mcp:tools'): Promise<SignedIn> {
+  const authorized = await authorizeSplit(stack, pins, username, scope);
+  const tokens = await redeem(stack, pins.token, authorized);
   if (tokens.status !== 200) throw new Error(`/token answered ${tokens.status}: ${JSON.stringify(tokens.json)}`);
-  return { clientId, accessToken: String(tokens.json.access_token), refreshToken: String(tokens.json.refresh_token) };
+  return { clientId: authorized.clientId, accessToken: String(tokens.json.access_token), refreshToken: String(tokens.json.refresh_token) };
 }
 
 /** POST /token on one instance. */
-export async function tokenRequest(stack: LocalStack, pin: number, params: Record<string, string>): Promise<{ status: number; json: Record<string, unknown> }> {
+export async function tokenRequest(stack: LocalStack, pin: number, params: Record<string, string>): Promise<{ status: number; retryAfter: string | null; json: Record<string, unknown> }> {
   const response = await fetch(`${stack.urls.gateway}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', [PIN_HEADER]: String(pin) },
     body: new URLSearchParams(params),
   });
-  return { status: response.status, json: (await response.json()) as Record<string, unknown> };
+  return { status: response.status, retryAfter: response.headers.get('retry-after'), json: (await response.json()) as Record<string, unknown> };
 }
 
 /** The refresh grant on one instance. */
