@@ -8,6 +8,7 @@ import { lazyConfidentialClient } from './entra/msal-client.js';
 import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
 import { createOboClient, type OboClient } from './entra/obo.js';
 import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
+import { createReadiness, type ReadinessReport } from './site/readiness.js';
 
 /**
  * Everything the functions need, built once from the configuration at start-up and passed in, so a
@@ -24,6 +25,8 @@ export interface Deps extends TokenCore {
   signed: SignedValueCodec;
   /** On-behalf-of exchanges for the MCP tools, on the same MSAL client, cached per user and scope. */
   obo: OboClient;
+  /** `/health/ready`: Cosmos reachable (a container metadata read), cached briefly. */
+  readiness: () => Promise<ReadinessReport>;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -44,5 +47,6 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
+    readiness: createReadiness({ probeCosmos: () => containers.clients.read() }),
   };
 }

@@ -86,6 +86,25 @@ describe('Cosmos DB stopped mid-flow', () => {
   });
 });
 
+describe('health while Cosmos DB is down', () => {
+  test('/health (liveness) stays 200; /health/ready answers 503 with Retry-After once its 5 s cache runs out, and 200 again after', async () => {
+    const ready = () => fetch(`${stack.urls.gateway}/health/ready`);
+    expect((await ready()).status).toBe(200);
+    await stack.cosmos.faults.stop();
+    expect((await fetch(stack.urls.health)).status).toBe(200);
+    jest.setSystemTime(Date.now() + 5_000);
+    const down = await ready();
+    expect(down.status).toBe(503);
+    expect(down.headers.get('retry-after')).toBe('5');
+    expect(await down.json()).toMatchObject({ status: 'not_ready', checks: { configuration: 'ok', cosmos: 'unavailable' } });
+    await stack.cosmos.faults.start();
+    jest.setSystemTime(Date.now() + 5_000);
+    const up = await ready();
+    expect(up.status).toBe(200);
+    expect(await up.json()).toMatchObject({ status: 'ready', checks: { configuration: 'ok', cosmos: 'ok' } });
+  });
+});
+
 describe('Cosmos DB lost in the middle of a request that writes several documents', () => {
   /** Every live grant's refresh slots are in the refresh-token index, and every code points at a grant. */
   async function expectNothingHalfWritten(): Promise<void> {
