@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureContainers } from '../store/cosmos.js';
 import { createLocalCertificate } from './certificate.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
+import { startLocalTtlSweeper, type TtlSweeper } from './cosmos/sweeper.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
 import { startEntraEmulator } from './entra/index.js';
 import { startGraphEmulator, type GraphEmulator } from './graph/index.js';
@@ -64,6 +65,8 @@ export interface LocalStack {
   env: Record<string, string>;
   emulatorsOnly: boolean;
   cosmos: LocalCosmos;
+  /** Cosmos TTL for the local server (which has none): expired documents deleted every minute, or on `sweep()`. */
+  ttl: TtlSweeper;
   entra: EntraEmulator;
   managedIdentity: ManagedIdentityEmulator;
   graph: GraphEmulator;
@@ -103,6 +106,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const cosmos = await onPreferredPort(DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
+    const ttl = startLocalTtlSweeper(cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE, options.log);
+    started.push(ttl);
 
     const certificate = options.credential === 'certificate' ? createLocalCertificate() : undefined;
     if (certificate) started.push({ close: async () => certificate.remove() });
@@ -165,7 +170,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       });
       started.push(host);
     }
-    return { urls, env, emulatorsOnly, cosmos, entra, managedIdentity, graph, host, instances, close: closeAll };
+    return { urls, env, emulatorsOnly, cosmos, ttl, entra, managedIdentity, graph, host, instances, close: closeAll };
   } catch (err) {
     await closeAll().catch(() => {});
     throw err;

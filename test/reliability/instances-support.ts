@@ -73,15 +73,30 @@ export interface Authorized {
 }
 
 /** Registration, /authorize, consent, Entra sign-in and /callback, each on the instance `pins` names. */
-export async function authorizeSplit(stack: LocalStack, pins: Omit<SplitPins, 'token'>, username = 'adele@contoso.test', scope = 'mcp:tools'): Promise<Authorized> {
-  const base = stack.urls.gateway;
-  const registered = await fetch(`${base}/register`, {
+export interface AuthorizeOptions {
+  username?: string;
+  scope?: string;
+  /** An already registered client (default: a new registration). */
+  clientId?: string;
+  /** Runs just before the browser comes back to /callback (a test moves the clock there). */
+  beforeCallback?: () => void;
+}
+
+/** Registers a public client (on one instance); returns its client_id. */
+export async function registerClient(stack: LocalStack, pin = 1): Promise<string> {
+  const registered = await fetch(`${stack.urls.gateway}/register`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', [PIN_HEADER]: String(pins.register) },
+    headers: { 'content-type': 'application/json', [PIN_HEADER]: String(pin) },
     body: JSON.stringify({ client_name: 'split-client', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' }),
   });
   if (registered.status !== 201) throw new Error(`register answered ${registered.status}`);
-  const clientId = ((await registered.json()) as { client_id: string }).client_id;
+  return ((await registered.json()) as { client_id: string }).client_id;
+}
+
+export async function authorizeSplit(stack: LocalStack, pins: Omit<SplitPins, 'token'>, options: AuthorizeOptions = {}): Promise<Authorized> {
+  const { username = 'adele@contoso.test', scope = 'mcp:tools' } = options;
+  const base = stack.urls.gateway;
+  const clientId = options.clientId ?? (await registerClient(stack, pins.register));
 
   const request = authorizationUrl(`${base}/authorize`, clientId, REDIRECT_URI, { resource: stack.urls.mcp, scope });
   const jar = new CookieJar();
@@ -96,6 +111,7 @@ export async function authorizeSplit(stack: LocalStack, pins: Omit<SplitPins, 't
     await browse(jar, signIn.action, undefined, { ...signIn.fields, username, password: LOCAL_PASSWORD }),
     'Entra sign-in',
   );
+  options.beforeCallback?.();
   const toClient = new URL(await expectRedirect(await browse(jar, toCallback, pins.callback), '/callback'));
   const code = toClient.searchParams.get('code');
   if (!code) throw new Error(`no code: ${toClient.searchParams.get('error_description')}`);
@@ -115,8 +131,8 @@ export function redeem(stack: LocalStack, pin: number, authorized: Authorized) {
 }
 
 /** The whole sign-in, each step on the instance `pins` names. */
-export async function signInSplit(stack: LocalStack, pins: SplitPins, username = 'adele@contoso.test', scope = 'mcp:tools'): Promise<SignedIn> {
-  const authorized = await authorizeSplit(stack, pins, username, scope);
+export async function signInSplit(stack: LocalStack, pins: SplitPins, options: AuthorizeOptions = {}): Promise<SignedIn> {
+  const authorized = await authorizeSplit(stack, pins, options);
   const tokens = await redeem(stack, pins.token, authorized);
   if (tokens.status !== 200) throw new Error(`/token answered ${tokens.status}: ${JSON.stringify(tokens.json)}`);
   return { clientId: authorized.clientId, accessToken: String(tokens.json.access_token), refreshToken: String(tokens.json.refresh_token) };

@@ -81,7 +81,7 @@ describe('several instances: a revocation on A is seen on B within the grant cac
 
   test('by the admin tool', async () => {
     const signedIn = await cachedOnB();
-    const admin = await signInSplit(stack, { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 }, 'admin@contoso.test', 'mcp:tools mcp:admin');
+    const admin = await signInSplit(stack, { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 }, { username: 'admin@contoso.test', scope: 'mcp:tools mcp:admin' });
     const { client } = await mcpClient(stack, admin.accessToken, [1]);
     try {
       const result = await client.callTool({ name: 'revoke_client', arguments: { client_id: signedIn.clientId } });
