@@ -7,6 +7,7 @@ import { LOCAL_PASSWORD } from '../../src/local/defaults.js';
 import { PIN_HEADER } from '../../src/local/instances/index.js';
 import type { LocalStack } from '../../src/local/stack.js';
 import { CookieJar, readForm } from '../support/browser.js';
+import { textOf } from '../support/browser-flow.js';
 import { authorizationUrl } from '../support/oauth-client.js';
 import { resultText } from '../support/mcp-session.js';
 
@@ -47,7 +48,7 @@ async function browse(jar: CookieJar, url: string, pin: number | undefined, form
 async function expectRedirect(response: Response, what: string): Promise<string> {
   const location = response.headers.get('location');
   if (response.status < 300 || response.status >= 400 || !location) {
-    throw new Error(`${what}: expected a redirect, got ${response.status} ${(await response.text()).slice(0, 300)}`);
+    throw new Error(`${what}: expected a redirect, got ${response.status} ${textOf(await response.text())}`);
   }
   return location;
 }
