@@ -10,6 +10,7 @@ import type { HostKeys } from './keys.js';
 import { createId } from './mcp/http-util.js';
 import { SseSessions } from './mcp/sse.js';
 import { mcpToolsOf } from './mcp/tools.js';
+import { createDrain, isMcpExtensionRequest } from './drain.js';
 import { createRequestListener, type HostRuntime } from './server.js';
 
 /**
@@ -43,7 +44,9 @@ export interface LocalHost {
   /** The MCP extension's instance id (the second half of its session ids). */
   instanceId: string;
   functions: { name: string; kind: 'http' | 'mcpTool' }[];
-  close(): Promise<void>;
+  /** Ends the MCP extension's open SSE streams (the first step of `close`). */
+  endStreams(): Promise<void>;
+  close(drainMs?: number): Promise<void>;
 }
 
 const defaultHostJson = fileURLToPath(new URL('../../../../host.json', import.meta.url));
@@ -62,7 +65,8 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     instanceId: createId(),
     sse: new SseSessions(options.sseRelay),
   };
-  const server = http.createServer(createRequestListener(runtime));
+  const drain = createDrain(createRequestListener(runtime), isMcpExtensionRequest);
+  const server = http.createServer(drain.listener);
   const hostname = options.hostname ?? '127.0.0.1';
   await listen(server, options.port ?? 7071, hostname);
   const { logSinks } = getCoreState();
@@ -78,11 +82,13 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
       ...runtime.httpFunctions.map((f) => ({ name: f.name, kind: 'http' as const })),
       ...runtime.tools.map((t) => ({ name: t.fn.metadata.name, kind: 'mcpTool' as const })),
     ],
-    close: async () => {
+    /** Graceful: open SSE streams end, requests in flight finish (at most `drainMs`), new ones get 503. */
+    endStreams: () => runtime.sse.closeAll(),
+    close: async (drainMs?: number) => {
       await runtime.sse.closeAll();
+      await drain.drain(server, drainMs);
       const index = logSinks.lastIndexOf(log);
       if (index >= 0) logSinks.splice(index, 1);
-      await closeServer(server);
     },
   };
 }
@@ -97,13 +103,6 @@ function listen(server: http.Server, port: number, hostname: string): Promise<vo
   });
 }
 
-/** Stops accepting, then drops keep-alive and streaming connections so the port is free at once. */
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
-}
 
 function urlHost(hostname: string): string {
   if (hostname === '0.0.0.0') return '127.0.0.1';

@@ -1,5 +1,6 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { createDrain, isMcpExtensionRequest } from '../host/drain.js';
 import { requestUrl } from '../host/request-url.js';
 
 /**
@@ -31,11 +32,12 @@ export async function startFront(port: number, hostname: string, targets: string
     next = (next + 1) % targets.length;
     return index;
   };
-  const server = http.createServer((req, res) => {
+  const drain = createDrain((req, res) => {
     const index = choose(req);
     counts[index]! += 1;
     relay(targets[index]!, req, res);
-  });
+  }, isMcpExtensionRequest);
+  const server = http.createServer(drain.listener);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(port, hostname, () => resolve());
@@ -45,11 +47,8 @@ export async function startFront(port: number, hostname: string, targets: string
     url: `http://localhost:${actual}`,
     port: actual,
     counts,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
+    /** Graceful: requests in flight finish (bounded), new ones get 503. */
+    close: () => drain.drain(server),
   };
 }
 

@@ -11,6 +11,8 @@ export interface InstanceHost {
   /** The MCP extension's instance id (the second half of its client state). */
   instanceId: string;
   functions: { name: string; kind: 'http' | 'mcpTool' }[];
+  /** Ends the instance's open SSE streams (before the front drains). */
+  endStreams(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -68,6 +70,7 @@ function startInstance(options: StartInstancesOptions, number: number): Promise<
   const log = options.log ?? (() => {});
   let closing: Promise<void> | undefined;
   let onClosed: ((error?: string) => void) | undefined;
+  let onStreamsEnded: (() => void) | undefined;
 
   return new Promise<InstanceHandle>((resolve, reject) => {
     worker.once('error', reject);
@@ -79,6 +82,7 @@ function startInstance(options: StartInstancesOptions, number: number): Promise<
       if (message.type === 'log') log(message.level, `[instance ${number}] ${message.message}`);
       else if (message.type === 'failed') reject(new Error(`gateway instance ${number} could not start: ${message.error}`));
       else if (message.type === 'closed') onClosed?.(message.error);
+      else if (message.type === 'streams-ended') onStreamsEnded?.();
       else if (message.type === 'ready') {
         resolve({
           url: message.url,
@@ -86,6 +90,11 @@ function startInstance(options: StartInstancesOptions, number: number): Promise<
           instanceId: message.instanceId,
           functions: message.functions,
           post: (m) => worker.postMessage(m),
+          endStreams: () =>
+            new Promise<void>((done) => {
+              onStreamsEnded = done;
+              worker.postMessage({ type: 'end-streams' } satisfies ParentMessage);
+            }),
           close: () => (closing ??= closeWorker()),
         });
       }

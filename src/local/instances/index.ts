@@ -23,7 +23,7 @@ export interface GatewayInstancesOptions extends Omit<StartInstancesOptions, 'cl
 
 /**
  * Starts the instances, each a local Functions host in its own worker thread on its own free port, then
- * the front on the public port. Closing stops the front first (no new requests), then the instances.
+ * the front on the public port. Closing drains the front, then the instances.
  */
 export async function startGatewayInstances(options: GatewayInstancesOptions): Promise<GatewayInstances> {
   const clock = options.clock ?? new SharedClock();
@@ -39,9 +39,12 @@ export async function startGatewayInstances(options: GatewayInstancesOptions): P
     front,
     hosts,
     clock,
+    // First the instances end their SSE streams (so the front's drain is not held by them), then the
+    // front drains (requests in flight finish, new ones get 503), then each instance drains.
     close: async () => {
-      await front.close();
-      const results = await Promise.allSettled(hosts.map((h) => h.close()));
+      await Promise.allSettled(hosts.map((h) => h.endStreams()));
+      const results = await Promise.allSettled([front.close()]);
+      results.push(...(await Promise.allSettled(hosts.map((h) => h.close()))));
       const errors = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as unknown] : []));
       if (errors.length > 0) throw new AggregateError(errors, 'a gateway instance did not stop cleanly');
     },

@@ -37,6 +37,8 @@ try {
   port.on('message', (message: ParentMessage) => {
     if (message.type === 'peers') {
       for (const [id, url] of Object.entries(message.peers)) peers.set(id, url);
+    } else if (message.type === 'end-streams') {
+      void host.endStreams().finally(() => send({ type: 'streams-ended' }));
     } else if (message.type === 'close') {
       host.close().then(
         () => send({ type: 'closed' }),
