@@ -9,7 +9,14 @@ const FUNC_HOST_SETTINGS = { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStora
 
 async function main(): Promise<void> {
   const emulatorsOnly = process.argv.includes('--emulators-only');
-  const starting = startLocalStack({ emulatorsOnly });
+  let instances: number;
+  try {
+    instances = instancesOption(process.argv.slice(2));
+  } catch (err) {
+    console.error(describe(err));
+    process.exit(1);
+  }
+  const starting = startLocalStack({ emulatorsOnly, instances });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -48,6 +55,19 @@ async function main(): Promise<void> {
   if (!stopping) console.log(banner(stack));
 }
 
+/** `--instances N` (or `--instances=N`): how many gateway instances run behind the front (default 1). */
+function instancesOption(args: string[]): number {
+  const index = args.findIndex((a) => a === '--instances' || a.startsWith('--instances='));
+  if (index < 0) return 1;
+  const arg = args[index]!;
+  const text = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 16) {
+    throw new Error(`--instances must be a whole number from 1 to 16, got "${text ?? ''}". Example: npm start -- --instances 2`);
+  }
+  return count;
+}
+
 /** The error's message; a configuration error already names every setting and its fix. */
 function describe(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
@@ -72,9 +92,16 @@ function banner(stack: LocalStack): string {
       `  Streamable HTTP   ${urls.mcp}`,
       `  SSE (legacy)      ${urls.mcpSse}`,
       `  Landing page      ${urls.gateway}/`,
-      `  Health            ${urls.health}`,
+      `  Health            ${urls.health}  (readiness: ${urls.health}/ready)`,
       '',
     );
+    if (stack.instances) {
+      lines.push(
+        `Gateway instances: ${stack.instances.hosts.length}, behind a round-robin front on ${urls.gateway}`,
+        ...stack.instances.hosts.map((h, i) => `  instance ${i + 1}        ${h.url}`),
+        '',
+      );
+    }
   }
   lines.push(
     'Emulators',
