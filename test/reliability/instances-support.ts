@@ -80,7 +80,7 @@ export interface AuthorizeOptions {
   /** An already registered client (default: a new registration). */
   clientId?: string;
   /** Runs just before the browser comes back to /callback (a test moves the clock there). */
-  beforeCallback?: () => void;
+  beforeCallback?: () => void | Promise<void>;
 }
 
 /** Registers a public client (on one instance); returns its client_id. */
@@ -112,10 +112,10 @@ export async function authorizeSplit(stack: LocalStack, pins: Omit<SplitPins, 't
     await browse(jar, signIn.action, undefined, { ...signIn.fields, username, password: LOCAL_PASSWORD }),
     'Entra sign-in',
   );
-  options.beforeCallback?.();
+  await options.beforeCallback?.();
   const toClient = new URL(await expectRedirect(await browse(jar, toCallback, pins.callback), '/callback'));
   const code = toClient.searchParams.get('code');
-  if (!code) throw new Error(`no code: ${toClient.searchParams.get('error_description')}`);
+  if (!code) throw new Error(`no code: ${toClient.searchParams.get('error')}: ${toClient.searchParams.get('error_description')}`);
   return { clientId, code, verifier: request.verifier };
 }
 
