@@ -25,4 +25,3 @@ function Set-SecretOnce([string]$Name, [string]$Current, [scriptblock]$NewValue)
 $kid = 'k' + (Get-Date).ToUniversalTime().ToString('yyyyMMdd')
 Set-SecretOnce 'TOKEN_ENCRYPTION_KEYS' $env:TOKEN_ENCRYPTION_KEYS { "${kid}:$(New-RandomKey)" }
 Set-SecretOnce 'COOKIE_SECRET' $env:COOKIE_SECRET { New-RandomKey }
-Set-SecretOnce 'MCP_EXTENSION_KEY' $env:MCP_EXTENSION_KEY { New-RandomKey }

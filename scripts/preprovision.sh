@@ -1,5 +1,6 @@
 #!/bin/sh
-# azd preprovision hook: makes sure this azd environment has the gateway's secrets. Each is generated once
+# azd preprovision hook: makes sure this azd environment has the gateway's own secrets (TOKEN_ENCRYPTION_KEYS,
+# COOKIE_SECRET; the MCP extension's key is the host's, see postdeploy). Each is generated once
 # (32 random bytes from node:crypto) and kept in .azure/<env>/.env, which git ignores; infra/main.bicep
 # writes them to Key Vault. Re-running keeps the existing values, so nobody is signed out by a redeploy.
 # Values are never printed.
@@ -27,4 +28,3 @@ command -v node >/dev/null 2>&1 || { echo "node is required (it generates the se
 # The key id names the day it was made, so a rotated key ring ("new,old") stays readable.
 ensure_secret TOKEN_ENCRYPTION_KEYS "${TOKEN_ENCRYPTION_KEYS:-}" "k$(date -u +%Y%m%d):$(random_key)"
 ensure_secret COOKIE_SECRET "${COOKIE_SECRET:-}" "$(random_key)"
-ensure_secret MCP_EXTENSION_KEY "${MCP_EXTENSION_KEY:-}" "$(random_key)"

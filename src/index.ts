@@ -2,7 +2,8 @@
 // src/local/, loads this file; it configures the app and registers every function.
 import { app } from '@azure/functions';
 import { loadConfig } from './config/index.js';
-import { buildDeps } from './deps.js';
+import { buildDeps, type Deps } from './deps.js';
+import { registerNotReadyFunctions } from './functions/not-ready.js';
 import { registerSiteFunctions } from './functions/site.js';
 import { registerDiscoveryFunctions } from './functions/discovery.js';
 import { registerRegistrationFunctions } from './functions/register.js';
@@ -14,12 +15,25 @@ import { registerToolFunctions } from './functions/tools.js';
 app.setup({ enableHttpStream: true });
 
 // Exported so a test fixture app can register extra tools against the same dependencies (caches).
-export const deps = buildDeps(loadConfig());
+// Undefined when the configuration is not ready.
+export const deps = startGateway();
 
-registerSiteFunctions(deps);
-registerDiscoveryFunctions(deps);
-registerRegistrationFunctions(deps);
-registerAuthorizeFunctions(deps);
-registerTokenFunctions(deps);
-registerMcpFunctions(deps);
-registerToolFunctions(deps);
+function startGateway(): Deps | undefined {
+  let deps: Deps;
+  try {
+    deps = buildDeps(loadConfig());
+  } catch (error) {
+    // A throw here would leave the app with no function at all (every route 404, the log far from the cause),
+    // e.g. while a Key Vault reference is still unresolved. Instead: 503 everywhere, and the log says what to fix.
+    registerNotReadyFunctions(error);
+    return undefined;
+  }
+  registerSiteFunctions(deps);
+  registerDiscoveryFunctions(deps);
+  registerRegistrationFunctions(deps);
+  registerAuthorizeFunctions(deps);
+  registerTokenFunctions(deps);
+  registerMcpFunctions(deps);
+  registerToolFunctions(deps);
+  return deps;
+}

@@ -1,5 +1,7 @@
-// Every app setting of the Function App, in one block (a test checks it against src/config/settings.ts),
-// and the MCP extension's system key. Secrets appear only as Key Vault references.
+// Every app setting of the Function App, in one block (a test checks it against src/config/settings.ts).
+// Secrets appear only as Key Vault references. No host key is written here: the MCP extension creates its
+// "mcp_extension" system key when the host starts, and scripts/postdeploy copies it into Key Vault
+// (docs/deploy.md, "The MCP extension's key").
 param functionAppName string
 param identityClientId string
 param storageBlobEndpoint string
@@ -13,10 +15,8 @@ param cosmosEndpoint string
 param cosmosDatabaseName string
 param tokenEncryptionKeysSecretUri string
 param cookieSecretSecretUri string
+@description('Versionless URI of the secret that scripts/postdeploy fills with the "mcp_extension" system key.')
 param mcpExtensionKeySecretUri string
-@secure()
-@description('The "mcp_extension" system key value (also in Key Vault as MCP_EXTENSION_KEY).')
-param mcpExtensionKey string
 
 resource site 'Microsoft.Web/sites@2024-04-01' existing = {
   name: functionAppName
@@ -56,16 +56,4 @@ resource settings 'Microsoft.Web/sites/config@2024-04-01' = {
   parent: site
   name: 'appsettings'
   properties: appSettings
-}
-
-// The key the host demands on /runtime/webhooks/mcp. Setting it here (rather than letting the extension
-// create a random one) lets the gateway read the same value from Key Vault; without it nobody reaches the
-// extension's webhook except through the gateway's authentication.
-resource mcpSystemKey 'Microsoft.Web/sites/host/systemkeys@2024-04-01' = {
-  name: '${site.name}/default/mcp_extension'
-  properties: {
-    name: 'mcp_extension'
-    value: mcpExtensionKey
-  }
-  dependsOn: [settings]
 }

@@ -11,7 +11,10 @@ param baseUrl string
 param identityPrincipalId string
 @description('A user to assign MCP.User and MCP.Admin (the deployer). Empty: nobody.')
 param deployerPrincipalId string = ''
-param grantGraphAdminConsent bool = false
+@description('Object id of the deployer (user or service principal), made an owner of the registration and of its service principal. Empty: no owner is added.')
+param ownerPrincipalId string = ''
+@description('Grant tenant-wide consent for the Graph permissions and the app\'s own access_as_user scope.')
+param grantAdminConsent bool = false
 param requireAppRoleAssignment bool = false
 
 var loginEndpoint = environment().authentication.loginEndpoint // 'https://login.microsoftonline.com/'
@@ -23,12 +26,21 @@ var graphPermissions = [
   { name: 'offline_access', id: '7427e0e9-2fba-42fe-b0c0-848c9e6a8182' }
 ]
 
+// Owners may manage the registration without an admin role: they can assign its app roles (deployerRoles below)
+// and permanently delete it after `azd down` (scripts/postdown). The Graph Bicep extension does not make the
+// deployer an owner by itself. 'append' (the default) keeps owners added by hand.
+var owners = { relationships: empty(ownerPrincipalId) ? [] : [ownerPrincipalId] }
+
+// A fixed id, known before the registration exists: pass 2's requiredResourceAccess names this scope of the app
+// itself by id, which it could not do with an id Entra chose.
+var accessAsUserScopeId = guid(uniqueName, 'access_as_user')
+
 var api = {
   // v2 tokens: issuer https://login.microsoftonline.com/{tid}/v2.0 and aud = client id (DESIGN.md §1, #8).
   requestedAccessTokenVersion: 2
   oauth2PermissionScopes: [
     {
-      id: guid(uniqueName, 'access_as_user')
+      id: accessAsUserScopeId
       value: 'access_as_user'
       type: 'User'
       isEnabled: true
@@ -64,12 +76,10 @@ var web = {
   implicitGrantSettings: { enableAccessTokenIssuance: false, enableIdTokenIssuance: false }
 }
 
-var requiredResourceAccess = [
-  {
-    resourceAppId: graphAppId
-    resourceAccess: [for permission in graphPermissions: { id: permission.id, type: 'Scope' }]
-  }
-]
+var graphResourceAccess = {
+  resourceAppId: graphAppId
+  resourceAccess: [for permission in graphPermissions: { id: permission.id, type: 'Scope' }]
+}
 
 // Pass 1 creates the registration; its appId only exists afterwards.
 resource app 'Microsoft.Graph/applications@v1.0' = {
@@ -80,7 +90,9 @@ resource app 'Microsoft.Graph/applications@v1.0' = {
   api: api
   appRoles: appRoles
   web: web
-  requiredResourceAccess: requiredResourceAccess
+  // The app's own scope joins in pass 2, once its appId exists.
+  requiredResourceAccess: [graphResourceAccess]
+  owners: owners
 }
 
 // Pass 2 adds the identifier URI api://{appId} (a resource cannot reference its own output).
@@ -93,7 +105,13 @@ resource appWithIdentifierUri 'Microsoft.Graph/applications@v1.0' = {
   api: api
   appRoles: appRoles
   web: web
-  requiredResourceAccess: requiredResourceAccess
+  // Its own access_as_user too, so that admin consent (the grant below, or `az ad app permission
+  // admin-consent`) covers the scope users sign in with, not only Graph.
+  requiredResourceAccess: [
+    graphResourceAccess
+    { resourceAppId: app.appId, resourceAccess: [{ id: accessAsUserScopeId, type: 'Scope' }] }
+  ]
+  owners: owners
 }
 
 // Secretless client credential: Entra accepts the managed identity's token for api://AzureADTokenExchange
@@ -109,19 +127,29 @@ resource managedIdentityCredential 'Microsoft.Graph/applications/federatedIdenti
 resource servicePrincipal 'Microsoft.Graph/servicePrincipals@v1.0' = {
   appId: app.appId
   appRoleAssignmentRequired: requireAppRoleAssignment
+  owners: owners
 }
 
 resource graph 'Microsoft.Graph/servicePrincipals@v1.0' existing = {
   appId: graphAppId
 }
 
-// Tenant-wide consent for the Graph permissions the tools use through OBO. Needs a deployer allowed to grant
-// consent; otherwise an admin grants it once in the portal (docs/deploy.md).
-resource graphConsent 'Microsoft.Graph/oauth2PermissionGrants@v1.0' = if (grantGraphAdminConsent) {
+// Tenant-wide consent for the Graph permissions the tools use through OBO, and for the gateway's own scope,
+// which every sign-in asks for (without it, sign-in fails where users may not consent, and always with
+// REQUIRE_APP_ROLE_ASSIGNMENT=true). Needs a deployer allowed to grant consent; otherwise an admin grants it once
+// (docs/deploy.md).
+resource graphConsent 'Microsoft.Graph/oauth2PermissionGrants@v1.0' = if (grantAdminConsent) {
   clientId: servicePrincipal.id
   consentType: 'AllPrincipals'
   resourceId: graph.id
   scope: join(map(graphPermissions, permission => permission.name), ' ')
+}
+
+resource selfConsent 'Microsoft.Graph/oauth2PermissionGrants@v1.0' = if (grantAdminConsent) {
+  clientId: servicePrincipal.id
+  consentType: 'AllPrincipals'
+  resourceId: servicePrincipal.id
+  scope: 'access_as_user'
 }
 
 resource deployerRoles 'Microsoft.Graph/appRoleAssignedTo@v1.0' = [

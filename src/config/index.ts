@@ -12,6 +12,21 @@ export const ENTRA_AUTHORITY_HOSTS = [
   'https://login.chinacloudapi.cn',
 ] as const;
 
+/**
+ * An app setting that App Service did not resolve still holds the reference text itself
+ * (`@Microsoft.KeyVault(SecretUri=...)`); it resolves references when the app starts.
+ */
+const UNRESOLVED_REFERENCE = /^@Microsoft\.(KeyVault|AppConfiguration)\(/i;
+
+function unresolvedReference(spec: SettingSpec): string {
+  return (
+    'is still an unresolved reference ("@Microsoft.KeyVault(...)"): App Service could not read the secret when the app started ' +
+    '(the secret does not exist yet, or the app\'s identity may not read it yet: a new role assignment takes minutes to apply). ' +
+    'Fix: check the setting\'s reference status (portal: the Function App\'s Environment variables), make sure the secret exists ' +
+    `and the identity has Key Vault Secrets User on the vault, then restart the app. ${spec.fix}`
+  );
+}
+
 type Parsed = { [K in SettingName]: z.output<(typeof settings)[K]['schema']> };
 
 export type Config = ReturnType<typeof shape>;
@@ -27,6 +42,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
 
   for (const [name, spec] of Object.entries(settings) as [SettingName, SettingSpec][]) {
     const raw = env[name]?.trim() ? env[name]!.trim() : undefined;
+    if (raw !== undefined && UNRESOLVED_REFERENCE.test(raw)) {
+      problems.push({ setting: name, message: unresolvedReference(spec) });
+      continue;
+    }
     if (raw === undefined) {
       if (spec.required === 'always' || (spec.required === 'azure' && runsInAzure)) {
         problems.push({ setting: name, message: `is not set. ${spec.description} Fix: ${spec.fix}` });

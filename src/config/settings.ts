@@ -196,7 +196,7 @@ export const settings = {
   },
   MCP_EXTENSION_KEY: {
     description: 'The "mcp_extension" system key, sent as x-functions-key when forwarding.',
-    fix: 'read it with: az functionapp keys list -g <rg> -n <app> --query systemKeys.mcp_extension (the Bicep wires it).',
+    fix: 'in Azure the postdeploy hook copies it into Key Vault (azd hooks run postdeploy); by hand: az functionapp keys list -g <rg> -n <app> --query systemKeys.mcp_extension.',
     schema: z.string().min(1).optional(),
     required: 'azure',
     secret: true,

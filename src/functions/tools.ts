@@ -1,7 +1,10 @@
-import { app } from '@azure/functions';
+import { app, type InvocationContext, type McpToolResponse } from '@azure/functions';
 import type { Deps } from '../deps.js';
-import { runTool } from '../tools/tool.js';
+import { runTool, type ToolDefinition } from '../tools/tool.js';
 import { createToolDeps, TOOLS } from '../tools/wiring.js';
+
+/** What one tool answers with; `registerTools` takes one per tool. */
+export type ToolHandler = (toolArgument: unknown, context: InvocationContext) => Promise<McpToolResponse | string>;
 
 /**
  * The MCP tools (`app.mcpTool`), one registration each; the logic is in src/tools/. Each tool's
@@ -10,6 +13,11 @@ import { createToolDeps, TOOLS } from '../tools/wiring.js';
  */
 export function registerToolFunctions(deps: Deps): void {
   const toolDeps = createToolDeps(deps);
+  registerTools((tool) => (toolArgument, context) => runTool(tool, toolDeps, toolArgument, context));
+}
+
+/** Registers every tool with the handler `handlerFor` gives it (the not-ready app registers the same tools). */
+export function registerTools(handlerFor: (tool: ToolDefinition) => ToolHandler): void {
   for (const tool of TOOLS) {
     app.mcpTool(tool.name, {
       toolName: tool.name,
@@ -17,7 +25,7 @@ export function registerToolFunctions(deps: Deps): void {
       // The library refuses a tool without toolProperties; an empty list is a tool without arguments.
       toolProperties: tool.toolProperties ?? [],
       metadata: JSON.stringify({ 'gateway/requires': tool.requires }),
-      handler: (toolArgument: unknown, context) => runTool(tool, toolDeps, toolArgument, context),
+      handler: handlerFor(tool),
     });
   }
 }

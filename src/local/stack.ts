@@ -2,6 +2,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { loadConfig } from '../config/index.js';
 import { ensureContainers } from '../store/cosmos.js';
 import { createLocalCertificate } from './certificate.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
@@ -162,6 +163,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     } else if (!emulatorsOnly) {
       // The app reads its configuration from process.env when the host imports it, as under `func start`.
       restoreEnv = applyEnv(env);
+      // A wrong setting stops `npm start` here, naming it. (The app itself would load and answer 503, as it
+      // must in Azure, where a setting can resolve late: src/functions/not-ready.ts.)
+      loadConfig();
       host = await startLocalHost({
         appEntry,
         port: gatewayPort,

@@ -129,15 +129,43 @@ describe('infra: Function App settings', () => {
     expect(keyVaultModule.source).toContain("'4633458b-17de-408a-b874-0445c86b69e6'"); // Key Vault Secrets User
   });
 
-  test('the settings block is what the site gets, and the mcp_extension system key is set to the Key Vault value', () => {
+  test('the settings block is what the site gets', () => {
     const config = appSettingsModule.resource('Microsoft.Web/sites/config');
     expect(stringText(get(config.body, 'name'))).toBe('appsettings');
     expect(get(config.body, 'properties')).toEqual({ kind: 'expr', raw: 'appSettings' });
-    const key = appSettingsModule.resource('Microsoft.Web/sites/host/systemkeys');
-    expect(stringText(get(key.body, 'name'))).toBe('${site.name}/default/mcp_extension');
-    expect(get(key.body, 'properties', 'value')).toEqual({ kind: 'expr', raw: 'mcpExtensionKey' });
-    expect(main.source).toMatch(/mcpExtensionKey: mcpExtensionKey/);
-    expect(stringText(entries.get('MCP_EXTENSION_KEY'))).toContain('mcpExtensionKeySecretUri');
+  });
+
+  test('no host key is written by the templates: the host generates mcp_extension, postdeploy copies it to Key Vault', () => {
+    // Writing host keys during provision fails on Flex Consumption before code is deployed, has no Bicep types,
+    // and a self-chosen value is a non-identifiable key the host rejects in strict mode (AZFD0012).
+    for (const file of readdirSync(repoPath('infra/modules')).map((f) => `modules/${f}`).concat('main.bicep')) {
+      const bicep = infra(file);
+      expect({ file, hostKeys: bicep.declarations().filter((d) => /^Microsoft\.Web\/sites\/host\b/i.test(d.target)).map((d) => d.target) }).toEqual({ file, hostKeys: [] });
+      expect({ file, systemkeys: /systemkeys|functionkeys|listkeys/i.test(bicep.source) }).toEqual({ file, systemkeys: false });
+    }
+    // The secret is not declared (provision would overwrite the hook's value); the setting references it by name.
+    expect(keyVaultModule.resourcesOfType('Microsoft.KeyVault/vaults/secrets').map((d) => toPlain(get(d.body, 'name')!)).sort()).toEqual(['cookie-secret', 'token-encryption-keys']);
+    expect(toPlain(keyVaultModule.variable('mcpExtensionKeySecretName'))).toBe('mcp-extension-key');
+    expect(keyVaultModule.source).toMatch(/^output mcpExtensionKeySecretUri string = '\$\{vault\.properties\.vaultUri\}secrets\/\$\{mcpExtensionKeySecretName\}'$/m);
+    expect(stringText(entriesOf(appSettings).get('MCP_EXTENSION_KEY'))).toBe('@Microsoft.KeyVault(SecretUri=${mcpExtensionKeySecretUri})');
+    // The hooks find the vault and the secret through main.bicep's outputs.
+    expect(main.source).toMatch(/^output AZURE_KEY_VAULT_NAME string = keyVault\.outputs\.name$/m);
+    expect(main.source).toMatch(/^output MCP_EXTENSION_KEY_SECRET_NAME string = keyVault\.outputs\.mcpExtensionKeySecretName$/m);
+    for (const name of ['AZURE_RESOURCE_GROUP', 'AZURE_FUNCTION_APP_NAME', 'AZURE_KEY_VAULT_NAME', 'MCP_EXTENSION_KEY_SECRET_NAME']) {
+      expect(readRepoFile('scripts/postdeploy.sh')).toContain(`\${${name}`);
+      expect(main.source).toMatch(new RegExp(`^output ${name} string = `, 'm'));
+    }
+  });
+
+  test('the deployer may write Key Vault secrets (Key Vault Secrets Officer), for the postdeploy hook', () => {
+    const assignment = keyVaultModule.resourcesOfType('Microsoft.Authorization/roleAssignments').find((d) => d.condition);
+    expect(assignment?.condition).toBe('!empty(deployerPrincipalId)');
+    expect(get(assignment!.body, 'properties', 'principalId')).toEqual({ kind: 'expr', raw: 'deployerPrincipalId' });
+    expect(get(assignment!.body, 'properties', 'principalType')).toEqual({ kind: 'expr', raw: 'deployerPrincipalType' });
+    expect(keyVaultModule.variable('secretsOfficer')).toMatchObject({ kind: 'string', text: 'b86a8fe4-44ce-4948-aee5-eccb2c155cd7' });
+    const call = main.declarations().find((d) => d.target === 'modules/keyvault.bicep')!;
+    expect(get(call.body, 'params', 'deployerPrincipalId')).toEqual({ kind: 'expr', raw: 'principalId' });
+    expect(get(call.body, 'params', 'deployerPrincipalType')).toEqual({ kind: 'expr', raw: 'principalType' });
   });
 });
 
@@ -201,7 +229,7 @@ describe('infra: Entra app registration (Microsoft Graph extension)', () => {
     expect(apps).toHaveLength(2); // the identifier URI needs the appId, which exists only after the first pass
     expect(finalApp).toBeDefined();
     expect(toPlain(get(finalApp!.body, 'identifierUris')!)).toEqual(['api://${app.appId}']);
-    for (const key of ['uniqueName', 'signInAudience', 'api', 'appRoles', 'web', 'requiredResourceAccess', 'groupMembershipClaims']) {
+    for (const key of ['uniqueName', 'signInAudience', 'api', 'appRoles', 'web', 'groupMembershipClaims', 'owners']) {
       expect({ key, first: get(apps[0]!.body, key)?.raw }).toEqual({ key, first: get(apps[1]!.body, key)?.raw });
       expect(get(apps[0]!.body, key)).toBeDefined();
     }
@@ -225,7 +253,7 @@ describe('infra: Entra app registration (Microsoft Graph extension)', () => {
     const permissions = toPlain(entraModule.variable('graphPermissions')) as { name: string; id: string }[];
     expect(permissions).toContainEqual({ name: 'User.Read', id: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d' });
     expect(entraModule.source).toContain("var graphAppId = '00000003-0000-0000-c000-000000000000'");
-    expect(entraModule.variable('requiredResourceAccess').raw).toMatch(/type: 'Scope'/);
+    expect(entraModule.variable('graphResourceAccess').raw).toMatch(/type: 'Scope'/);
     const roles = toPlain(entraModule.variable('appRoles')) as { value: string; allowedMemberTypes: string[]; isEnabled: boolean }[];
     expect(roles.map((r) => r.value)).toEqual(['MCP.User', 'MCP.Admin']);
     expect(roles.every((r) => r.isEnabled && r.allowedMemberTypes.includes('User'))).toBe(true);
@@ -246,6 +274,36 @@ describe('infra: Entra app registration (Microsoft Graph extension)', () => {
   test('a service principal exists for the registration', () => {
     const sp = entraModule.resourcesOfType('Microsoft.Graph/servicePrincipals').find((d) => !d.existing)!;
     expect(get(sp.body, 'appId')).toEqual({ kind: 'expr', raw: 'app.appId' });
+  });
+
+  test('the deployer owns the registration and its service principal (any principal type), appended to existing owners', () => {
+    const sp = entraModule.resourcesOfType('Microsoft.Graph/servicePrincipals').find((d) => !d.existing)!;
+    for (const resource of [...apps, sp]) expect({ symbol: resource.symbol, owners: get(resource.body, 'owners') }).toEqual({ symbol: resource.symbol, owners: { kind: 'expr', raw: 'owners' } });
+    // The Graph extension's relationship type: object ids, 'append' when relationshipSemantics is not set.
+    expect(toPlain(entraModule.variable('owners'))).toEqual({ relationships: { expr: 'empty(ownerPrincipalId) ? [] : [ownerPrincipalId]' } });
+    expect(entraModule.variable('owners').raw).not.toContain('relationshipSemantics');
+    const entraCall = main.declarations().find((d) => d.target === 'modules/entra-app.bicep')!;
+    expect(get(entraCall.body, 'params', 'ownerPrincipalId')).toEqual({ kind: 'expr', raw: 'principalId' });
+    // App roles go to users only (allowedMemberTypes), and need that ownership (or an admin role).
+    expect(get(entraCall.body, 'params', 'deployerPrincipalId')?.raw).toBe("principalType == 'User' ? principalId : ''");
+  });
+
+  test('admin consent covers the app\'s own access_as_user scope: a fixed scope id in requiredResourceAccess and a grant', () => {
+    expect(entraModule.variable('accessAsUserScopeId')).toEqual({ kind: 'expr', raw: "guid(uniqueName, 'access_as_user')" });
+    const api = toPlain(entraModule.variable('api')) as { oauth2PermissionScopes: { id: unknown }[] };
+    expect(api.oauth2PermissionScopes[0]!.id).toEqual({ expr: 'accessAsUserScopeId' });
+    // Pass 1 cannot name its own appId; pass 2 (the final state) lists Graph and itself.
+    expect(toPlain(get(apps[0]!.body, 'requiredResourceAccess')!)).toEqual([{ expr: 'graphResourceAccess' }]);
+    expect(toPlain(get(finalApp!.body, 'requiredResourceAccess')!)).toEqual([
+      { expr: 'graphResourceAccess' },
+      { resourceAppId: { expr: 'app.appId' }, resourceAccess: [{ id: { expr: 'accessAsUserScopeId' }, type: 'Scope' }] },
+    ]);
+    const grants = entraModule.resourcesOfType('Microsoft.Graph/oauth2PermissionGrants');
+    expect(grants.map((g) => g.condition)).toEqual(['grantAdminConsent', 'grantAdminConsent']);
+    const self = grants.find((g) => get(g.body, 'resourceId')?.raw === 'servicePrincipal.id')!;
+    expect(toPlain(self.body)).toEqual({ clientId: { expr: 'servicePrincipal.id' }, consentType: 'AllPrincipals', resourceId: { expr: 'servicePrincipal.id' }, scope: 'access_as_user' });
+    const parameters = (JSON.parse(readRepoFile('infra/main.parameters.json')) as { parameters: Record<string, { value: string }> }).parameters;
+    expect(parameters.grantAdminConsent!.value).toBe('${GRANT_ADMIN_CONSENT=false}');
   });
 });
 
@@ -272,13 +330,13 @@ describe('infra: no secret in source', () => {
   test('secure parameters have no default and come only from the azd environment', () => {
     const parameters = (JSON.parse(readRepoFile('infra/main.parameters.json')) as { parameters: Record<string, { value: unknown }> }).parameters;
     const secure = main.params().filter((p) => p.secure);
-    expect(secure.map((p) => p.name).sort()).toEqual(['cookieSecret', 'mcpExtensionKey', 'tokenEncryptionKeys']);
+    expect(secure.map((p) => p.name).sort()).toEqual(['cookieSecret', 'tokenEncryptionKeys']);
     for (const param of secure) {
       expect({ param: param.name, defaultValue: param.defaultValue }).toEqual({ param: param.name, defaultValue: undefined });
       // `${NAME}` without `=fallback`: a value written by scripts/preprovision, never one from this file.
       expect(parameters[param.name]!.value).toMatch(/^\$\{[A-Z_]+\}$/);
     }
-    for (const file of ['modules/keyvault.bicep', 'modules/app-settings.bicep']) {
+    for (const file of ['modules/keyvault.bicep']) {
       const secureInModule = infra(file).params().filter((p) => p.secure);
       expect(secureInModule.length).toBeGreaterThan(0);
       expect(secureInModule.filter((p) => p.defaultValue !== undefined)).toEqual([]);
@@ -289,10 +347,12 @@ describe('infra: no secret in source', () => {
     for (const script of ['scripts/preprovision.sh', 'scripts/preprovision.ps1']) {
       const text = readRepoFile(script);
       expect(text).toContain('randomBytes(32)');
-      for (const name of ['TOKEN_ENCRYPTION_KEYS', 'COOKIE_SECRET', 'MCP_EXTENSION_KEY']) {
+      for (const name of ['TOKEN_ENCRYPTION_KEYS', 'COOKIE_SECRET']) {
         expect({ script, name, found: new RegExp(`\\b${name}\\b`).test(text) }).toEqual({ script, name, found: true });
         expect(readRepoFile('infra/main.parameters.json')).toContain(`\${${name}}`);
       }
+      // The MCP extension's key is the host's own (scripts/postdeploy), never generated here.
+      expect(text).not.toContain('MCP_EXTENSION_KEY');
     }
   });
 
