@@ -158,6 +158,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const appEntry = fileURLToPath(new URL('../index.js', import.meta.url));
     if (!emulatorsOnly && (options.instances ?? 1) > 1) {
       // Each instance's thread gets the settings as its own process.env; this thread's stays untouched.
+      // A wrong setting stops here too, naming it (the instances would load and answer 503).
+      loadConfig({ ...process.env, ...env });
       instances = await startGatewayInstances({ count: options.instances!, port: gatewayPort, appEntry, env, keys, clock: options.clock, log: options.log });
       started.push(instances);
     } else if (!emulatorsOnly) {
