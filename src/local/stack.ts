@@ -24,6 +24,11 @@ export type LocalCredential = 'managed_identity' | 'secret' | 'certificate';
 export interface LocalStackOptions {
   /** The gateway's port; 0 picks a free one. Default: `PORT`, else 7071. */
   gatewayPort?: number;
+  /**
+   * The Cosmos endpoint's port; default 8081 when free, else any. 0: any free port (tests that stop Cosmos
+   * use it, so that no parallel test takes the default port while theirs is closed).
+   */
+  cosmosPort?: number;
   /** Start only the emulators (for `func start`); `env` then holds the settings to paste. */
   emulatorsOnly?: boolean;
   /**
@@ -104,7 +109,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const cosmos = await onPreferredPort(DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
+    const cosmos = await onPreferredPort(options.cosmosPort ?? DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
     const ttl = startLocalTtlSweeper(cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE, options.log);

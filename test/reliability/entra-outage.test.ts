@@ -1,37 +1,21 @@
-import { CosmosClient } from '@azure/cosmos';
-import { jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { CONTAINERS } from '../../src/store/containers.js';
 import type { GrantRecord } from '../../src/store/grants.js';
 import { resultText } from '../support/mcp-session.js';
+import { ONE, useFakeDateStack } from './fake-date-stack.js';
 import { authorizeSplit, refresh, signInSplit } from './instances-support.js';
 
 // Entra ID unreachable: the Entra emulator is stopped (connection refused), in the middle of a sign-in
-// and while a grant's Entra token needs renewing. Only `Date` is faked, to pass the Entra token's hour.
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
-const ONE = { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 };
-
-let stack: LocalStack;
-let cosmos: CosmosClient;
-beforeAll(async () => {
-  jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
-  stack = await startLocalStack({ gatewayPort: 0, log: () => {} });
-  cosmos = new CosmosClient({ endpoint: stack.env.COSMOS_ENDPOINT!, key: stack.env.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } });
-}, 60_000);
-afterAll(async () => {
-  cosmos?.dispose();
-  await stack?.close();
-  jest.useRealTimers();
-});
+// and while a grant's Entra token needs renewing. `Date` is faked, to pass the Entra token's hour.
+const local = useFakeDateStack();
 
 test('Entra unreachable: /callback sends the client a clear error; a held grant is kept, its gateway refresh still works, and a tool that needs a renewed Entra token says so', async () => {
   // Signed in before the outage; the Entra access token (1 h) is then past its renewal point.
+  const { stack } = local;
   const signedIn = await signInSplit(stack, ONE);
   let callbackError: Error | undefined;
   await authorizeSplit(stack, ONE, { beforeCallback: () => stack.entra.close() }).catch((error: Error) => (callbackError = error));
-  jest.setSystemTime(Date.now() + 2 * 60 * 60 * 1000);
+  local.advance(2 * 60 * 60 * 1000);
 
   // 1. The sign-in that reached /callback while Entra was down: a redirect to the client with an OAuth
   //    error it can show, not a hang or a 500 page.
@@ -57,10 +41,7 @@ test('Entra unreachable: /callback sends the client a clear error; a held grant 
   }
 
   // 4. The grant is kept: not revoked, its sealed Entra tokens and refresh token still there.
-  const { resources } = await cosmos
-    .database(stack.env.COSMOS_DATABASE!)
-    .container(CONTAINERS.grants.id)
-    .items.query<GrantRecord>('SELECT * FROM c WHERE c.revoked = true OR IS_NULL(c.entra)')
+  const { resources } = await local.containers.grants.items.query<GrantRecord>('SELECT * FROM c WHERE c.revoked = true OR IS_NULL(c.entra)')
     .fetchAll();
   expect(resources.filter((g) => g.clientId === signedIn.clientId)).toEqual([]);
 });

@@ -1,88 +1,71 @@
-import { CosmosClient } from '@azure/cosmos';
-import { jest } from '@jest/globals';
-import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
-import { CONTAINERS } from '../../src/store/containers.js';
+import { CONTAINERS, type ContainerName } from '../../src/store/containers.js';
 import { hashSecret } from '../../src/oauth/tokens/opaque.js';
+import { ONE, useFakeDateStack } from './fake-date-stack.js';
 import { authorizeSplit, redeem, refresh, registerClient, signInSplit, whoamiStatus, type SignedIn } from './instances-support.js';
 
-// Expiry with an injected clock: only `Date` is faked (timers and I/O stay real), so the gateway, the
-// Entra emulator and the Cosmos server (which stamps `_ts`) share one clock that the test moves.
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
-const ONE = { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 };
+// Expiry with an injected clock (only `Date` is faked; see ./fake-date-stack.ts).
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
 /** A short idle lifetime, so a simulated week spans several of them. */
 const REFRESH_TTL_SECONDS = 86_400;
 
-let stack: LocalStack;
-let cosmos: CosmosClient;
-const advance = (ms: number) => jest.setSystemTime(Date.now() + ms);
-const count = async (container: string) =>
-  (await cosmos.database(stack.env.COSMOS_DATABASE!).container(container).items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
-const exists = async (container: string, id: string) =>
-  (await cosmos.database(stack.env.COSMOS_DATABASE!).container(container).item(id, id).read()).resource !== undefined;
-
-beforeAll(async () => {
-  jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
-  stack = await startLocalStack({ gatewayPort: 0, log: () => {}, env: { REFRESH_TOKEN_TTL_SECONDS: String(REFRESH_TTL_SECONDS) } });
-  cosmos = new CosmosClient({ endpoint: stack.env.COSMOS_ENDPOINT!, key: stack.env.COSMOS_KEY!, connectionPolicy: { enableEndpointDiscovery: false } });
-}, 60_000);
-afterAll(async () => {
-  cosmos?.dispose();
-  await stack?.close();
-  jest.useRealTimers();
-});
+const local = useFakeDateStack({ env: { REFRESH_TOKEN_TTL_SECONDS: String(REFRESH_TTL_SECONDS) } });
+const advance = (ms: number) => local.advance(ms);
+const count = async (container: ContainerName) =>
+  (await local.containers[container].items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
+const exists = async (container: ContainerName, id: string) =>
+  (await local.containers[container].item(id, id).read()).resource !== undefined;
 
 describe('expired records are never served, even before the sweep deletes them', () => {
   test('an authorization code past its 5 minutes: refused while its document is still there, then swept', async () => {
-    const authorized = await authorizeSplit(stack, ONE);
+    const authorized = await authorizeSplit(local.stack, ONE);
     advance(5 * MINUTE);
-    const answer = await redeem(stack, 1, authorized);
+    const answer = await redeem(local.stack, 1, authorized);
     expect(answer.status).toBe(400);
     expect(answer.json).toMatchObject({ error: 'invalid_grant', error_description: expect.stringContaining('expired') });
     expect(await exists(CONTAINERS.codes.id, hashSecret(authorized.code))).toBe(true);
-    await stack.ttl.sweep();
+    await local.stack.ttl.sweep();
     expect(await exists(CONTAINERS.codes.id, hashSecret(authorized.code))).toBe(false);
   });
 
   test('a pending authorization past its 10 minutes: /callback refuses it', async () => {
-    await expect(authorizeSplit(stack, ONE, { beforeCallback: () => advance(10 * MINUTE) })).rejects.toThrow(/longer than 10 minutes and has expired/);
+    await expect(authorizeSplit(local.stack, ONE, { beforeCallback: () => advance(10 * MINUTE) })).rejects.toThrow(/longer than 10 minutes and has expired/);
   });
 
   test('a grant idle past REFRESH_TOKEN_TTL_SECONDS: its refresh token is refused before the sweep, and the sweep collects it', async () => {
-    const signedIn = await signInSplit(stack, ONE);
+    const signedIn = await signInSplit(local.stack, ONE);
     advance(REFRESH_TTL_SECONDS * 1000);
-    const answer = await refresh(stack, 1, signedIn);
+    const answer = await refresh(local.stack, 1, signedIn);
     expect(answer.status).toBe(400);
     expect(answer.json.error).toBe('invalid_grant');
     expect(await exists(CONTAINERS.refreshTokens.id, hashSecret(signedIn.refreshToken))).toBe(true);
-    await stack.ttl.sweep();
+    await local.stack.ttl.sweep();
     expect(await exists(CONTAINERS.refreshTokens.id, hashSecret(signedIn.refreshToken))).toBe(false);
   });
 });
 
 describe('a week of simulated time with a steady population', () => {
   test('three clients sign in daily and refresh every three hours: no container grows beyond what the lifetimes allow', async () => {
-    await stack.ttl.sweep();
+    await local.stack.ttl.sweep();
     advance(2 * DAY); // leave the earlier tests' records to expire
-    await stack.ttl.sweep();
-    const clients = [await registerClient(stack), await registerClient(stack), await registerClient(stack)];
+    await local.stack.ttl.sweep();
+    const clients = [await registerClient(local.stack), await registerClient(local.stack), await registerClient(local.stack)];
     const sessions = new Map<string, SignedIn>();
     const daily: Record<string, number>[] = [];
 
     for (let day = 0; day < 7; day++) {
-      for (const clientId of clients) sessions.set(clientId, await signInSplit(stack, ONE, { clientId }));
+      for (const clientId of clients) sessions.set(clientId, await signInSplit(local.stack, ONE, { clientId }));
       for (let step = 0; step < 8; step++) {
         advance(3 * HOUR);
         for (const [clientId, session] of sessions) {
-          const answer = await refresh(stack, 1, session);
+          const answer = await refresh(local.stack, 1, session);
           expect(answer.status).toBe(200);
           sessions.set(clientId, { ...session, accessToken: String(answer.json.access_token), refreshToken: String(answer.json.refresh_token) });
         }
-        await stack.ttl.sweep();
+        await local.stack.ttl.sweep();
       }
-      expect(await whoamiStatus(stack, 1, sessions.get(clients[0]!)!.accessToken)).toBe(200);
+      expect(await whoamiStatus(local.stack, 1, sessions.get(clients[0]!)!.accessToken)).toBe(200);
       const counts: Record<string, number> = {};
       for (const spec of Object.values(CONTAINERS)) counts[spec.id] = await count(spec.id);
       daily.push(counts);

@@ -6,7 +6,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { LOCAL_PASSWORD } from '../../src/local/defaults.js';
 import { PIN_HEADER } from '../../src/local/instances/index.js';
 import type { LocalStack } from '../../src/local/stack.js';
-import { CookieJar, readForm } from '../support/browser.js';
+import { browse as browseAs, CookieJar, readForm } from '../support/browser.js';
 import { textOf } from '../support/browser-flow.js';
 import { authorizationUrl } from '../support/oauth-client.js';
 import { resultText } from '../support/mcp-session.js';
@@ -29,20 +29,8 @@ export function pinnedFetch(pins: number[]): typeof fetch & { sent: number[] } {
 }
 
 /** One request as a browser sends it, pinned to an instance when `pin` is given (the Entra emulator: not). */
-async function browse(jar: CookieJar, url: string, pin: number | undefined, form?: Record<string, string>): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'text/html' };
-  if (pin !== undefined) headers[PIN_HEADER] = String(pin);
-  const cookie = jar.header();
-  if (cookie) headers.cookie = cookie;
-  const init: RequestInit = { redirect: 'manual', headers };
-  if (form) {
-    init.method = 'POST';
-    headers['content-type'] = 'application/x-www-form-urlencoded';
-    init.body = new URLSearchParams(form).toString();
-  }
-  const response = await fetch(url, init);
-  jar.store(response);
-  return response;
+function browse(jar: CookieJar, url: string, pin: number | undefined, form?: Record<string, string>): Promise<Response> {
+  return browseAs(jar, url, form, pin === undefined ? {} : { [PIN_HEADER]: String(pin) });
 }
 
 async function expectRedirect(response: Response, what: string): Promise<string> {

@@ -15,8 +15,7 @@ export interface LocalCosmos {
  * that no certificate check needs turning off. Data lives in memory for the life of the process.
  * It has no TTL: the gateway enforces expiry in code anyway (the local stack's sweeper collects).
  * The server listens on a private port; `endpoint` is a pass-through in front of it that a test can stop
- * and start again on the same port with the data kept (the server itself forgets its data when it
- * listens anew).
+ * and start again with the data kept (./faults.ts).
  */
 export async function startLocalCosmos(port = 0, host = '127.0.0.1'): Promise<LocalCosmos> {
   const server = createHttpServer();

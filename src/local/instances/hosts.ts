@@ -1,18 +1,12 @@
 import { Worker } from 'node:worker_threads';
+import type { LocalHost } from '../host/index.js';
 import type { HostKeys } from '../host/keys.js';
 import type { SharedClock } from './clock.js';
 import type { InstanceMessage, ParentMessage } from './protocol.js';
 import type { InstanceWorkerData } from './worker.js';
 
-export interface InstanceHost {
-  /** http://127.0.0.1:PORT of this instance's own host (behind the front). */
-  url: string;
-  port: number;
-  /** The MCP extension's instance id (the second half of its client state). */
-  instanceId: string;
-  functions: { name: string; kind: 'http' | 'mcpTool' }[];
-  /** Ends the instance's open SSE streams (before the front drains). */
-  endStreams(): Promise<void>;
+/** One instance's host as seen from the stack's thread (its `close` drains it, then ends the thread). */
+export interface InstanceHost extends Pick<LocalHost, 'url' | 'port' | 'instanceId' | 'functions' | 'endStreams'> {
   close(): Promise<void>;
 }
 
