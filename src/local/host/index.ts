@@ -110,7 +110,7 @@ function urlHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname;
 }
 
-const consoleLog: HostLog = (level, message) => {
+export const consoleLog: HostLog = (level, message) => {
   if (level === 'error' || level === 'critical') console.error(`[${level}] ${message}`);
   else if (level === 'warning') console.warn(`[${level}] ${message}`);
   else if (level !== 'debug' && level !== 'trace') console.log(`[${level}] ${message}`);

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import type { LocalHost } from '../host/index.js';
+import { consoleLog, type LocalHost } from '../host/index.js';
 import type { HostKeys } from '../host/keys.js';
 import type { SharedClock } from './clock.js';
 import type { InstanceMessage, ParentMessage } from './protocol.js';
@@ -61,7 +61,7 @@ function startInstance(options: StartInstancesOptions, number: number): Promise<
     // Under jest the parent runs with --experimental-vm-modules; the instance is plain Node.
     execArgv: [],
   });
-  const log = options.log ?? (() => {});
+  const log = options.log ?? consoleLog;
   let closing: Promise<void> | undefined;
   let onClosed: ((error?: string) => void) | undefined;
   let onStreamsEnded: (() => void) | undefined;
