@@ -1,5 +1,6 @@
 import type { Config } from './config/index.js';
 import { createCimdResolver } from './oauth/cimd.js';
+import { createCosmosClaimsChallengeStore, type ClaimsChallengeStore } from './store/claims-challenges.js';
 import { createCosmosClientStore, type ClientStore } from './store/clients.js';
 import { createCosmosClient, openContainers } from './store/cosmos.js';
 import type { RefreshUpstream } from './oauth/tokens/entra-session.js';
@@ -27,6 +28,8 @@ export interface Deps extends TokenCore {
   obo: OboClient;
   /** `/health/ready`: Cosmos reachable (a container metadata read), cached briefly. */
   readiness: () => Promise<ReadinessReport>;
+  /** Conditional Access claims challenges waiting for the user's next sign-in (tools put, /callback takes). */
+  claimsChallenges: ClaimsChallengeStore;
 }
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
@@ -48,5 +51,6 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
     readiness: createReadiness({ probeCosmos: () => containers.clients.read() }),
+    claimsChallenges: createCosmosClaimsChallengeStore(containers.authorizations),
   };
 }

@@ -227,7 +227,7 @@ export const settings = {
     example: 'false',
   },
   GROUP_PERMISSIONS: {
-    description: 'JSON map from Entra group id to tool permissions, e.g. {"<group-id>":["clients.read"]}.',
+    description: 'JSON map from Entra group id to tool permissions, e.g. {"<group-id>":["clients.read"]}. For a user in more than 200 groups (group overage) membership is checked through Microsoft Graph.',
     fix: 'write a JSON object whose keys are group GUIDs and values are arrays of permission names.',
     schema: groupPermissions,
     required: 'never',

@@ -40,8 +40,31 @@ const KNOWN: Record<string, Entry> = {
   },
   '65004': {
     error: 'access_denied',
-    description: 'The user declined to consent to the gateway.',
-    fix: () => 'The user declined consent at Entra ID; nothing to fix unless this is unexpected.',
+    description: 'The user declined to consent to the gateway at Entra ID.',
+    fix: () =>
+      'The user declined (or could not give) consent at Entra ID. If users may not consent in this tenant ("Need admin approval"), an administrator grants it once: App registrations > the gateway\'s app > API permissions > "Grant admin consent" (or Enterprise applications > Permissions).',
+  },
+  '650053': {
+    error: 'server_error',
+    description: MISCONFIGURED,
+    fix: () =>
+      'A requested scope does not exist on its resource app: check ENTRA_API_SCOPE against "Expose an API" of the API app registration (the scope name must be listed there, and enabled).',
+  },
+  '50105': {
+    error: 'access_denied',
+    description: 'Your account is not assigned to this application in Entra ID; ask an administrator for access.',
+    fix: () =>
+      'The gateway\'s enterprise application requires assignment ("Assignment required?" = Yes) and the user is not assigned: add the user (or a group of theirs) under Enterprise applications > the gateway\'s app > Users and groups, or set "Assignment required?" to No.',
+  },
+  '50076': {
+    error: 'access_denied',
+    description: 'Your organization requires multi-factor authentication for this sign-in; sign in again and complete it.',
+    fix: () => 'A Conditional Access policy requires MFA and the sign-in did not satisfy it; the user must complete MFA.',
+  },
+  '50079': {
+    error: 'access_denied',
+    description: 'Your organization requires you to register for multi-factor authentication; sign in again and complete the registration.',
+    fix: () => 'A Conditional Access policy requires MFA and the user has no method registered; the user must register one.',
   },
   '700016': {
     error: 'server_error',
@@ -175,11 +198,7 @@ export function explainCallbackError(error: string, description: string | undefi
  * discovery) have neither and read as `temporarily_unavailable`.
  */
 export function explainMsalError(err: unknown, callbackUrl: string): AadstsExplanation {
-  const fields = (err ?? {}) as { errorNo?: unknown; errorMessage?: unknown; message?: unknown };
-  const code =
-    (typeof fields.errorNo === 'string' && /^\d+$/.test(fields.errorNo) ? fields.errorNo : undefined) ??
-    findAadstsCode(typeof fields.errorMessage === 'string' ? fields.errorMessage : undefined) ??
-    findAadstsCode(typeof fields.message === 'string' ? fields.message : undefined);
+  const code = aadstsCodeOf(err);
   if (code) return explainAadsts(code, callbackUrl);
   return {
     code,
@@ -187,6 +206,22 @@ export function explainMsalError(err: unknown, callbackUrl: string): AadstsExpla
     description: 'Entra ID could not be reached to complete the sign-in; try again shortly.',
     fix: `Calling Entra ID's token endpoint failed without an AADSTS code (${errorName(err)}); check network access to ENTRA_AUTHORITY_HOST and the credential configuration.`,
   };
+}
+
+/**
+ * The AADSTS number of an MSAL error. MSAL's `ServerError` carries it as `errorNo`, which is the first
+ * of Entra's `error_codes`: a JSON *number* (a string only in older versions). Failing that, it is
+ * read from the message text.
+ */
+export function aadstsCodeOf(err: unknown): string | undefined {
+  const fields = (err ?? {}) as { errorNo?: unknown; errorMessage?: unknown; message?: unknown };
+  const errorNo = fields.errorNo;
+  if (typeof errorNo === 'number' && Number.isInteger(errorNo) && errorNo > 0) return String(errorNo);
+  if (typeof errorNo === 'string' && /^\d+$/.test(errorNo)) return errorNo;
+  return (
+    findAadstsCode(typeof fields.errorMessage === 'string' ? fields.errorMessage : undefined) ??
+    findAadstsCode(typeof fields.message === 'string' ? fields.message : undefined)
+  );
 }
 
 function errorName(err: unknown): string {

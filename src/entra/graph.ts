@@ -47,6 +47,8 @@ export interface GraphClientOptions {
 export interface GraphClient {
   /** GET `{baseUrl}{path}` (path starts with `/v1.0/`); throws `GraphRequestError`. */
   get<T>(path: string, accessToken: string): Promise<T>;
+  /** POST a JSON body (Graph actions such as `checkMemberGroups`); otherwise as `get`. */
+  post<T>(path: string, body: unknown, accessToken: string): Promise<T>;
 }
 
 /** Long enough to ride out a short throttle, short enough to stay well inside a tool call. */
@@ -59,10 +61,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   const wait = options.wait ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const maxWait = options.maxRetryWaitMs ?? MAX_RETRY_WAIT_MS;
 
-  async function once(url: URL, accessToken: string): Promise<Response> {
+  async function once(url: URL, accessToken: string, body?: unknown): Promise<Response> {
     try {
       return await fetchFn(url.toString(), {
-        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json' },
+        ...(body === undefined ? {} : { method: 'POST', body: JSON.stringify(body) }),
+        headers: { authorization: `Bearer ${accessToken}`, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
         redirect: 'error',
         signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
       });
@@ -72,23 +75,26 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
     }
   }
 
-  return {
-    async get<T>(path: string, accessToken: string): Promise<T> {
-      const url = new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base);
-      if (url.origin !== base.origin) throw new TypeError('Graph paths must stay on GRAPH_BASE_URL');
-      let response = await once(url, accessToken);
-      if (RETRYABLE.has(response.status)) {
-        const seconds = retryAfterSeconds(response.headers.get('retry-after'));
-        // Retry once, and only when Graph said how long to wait and that wait is short.
-        if (seconds !== undefined && seconds * 1000 <= maxWait) {
-          await response.body?.cancel();
-          await wait(seconds * 1000);
-          response = await once(url, accessToken);
-        }
+  async function request<T>(path: string, accessToken: string, body?: unknown): Promise<T> {
+    const url = new URL(`${base.pathname.replace(/\/+$/, '')}${path}`, base);
+    if (url.origin !== base.origin) throw new TypeError('Graph paths must stay on GRAPH_BASE_URL');
+    let response = await once(url, accessToken, body);
+    if (RETRYABLE.has(response.status)) {
+      const seconds = retryAfterSeconds(response.headers.get('retry-after'));
+      // Retry once, and only when Graph said how long to wait and that wait is short.
+      if (seconds !== undefined && seconds * 1000 <= maxWait) {
+        await response.body?.cancel();
+        await wait(seconds * 1000);
+        response = await once(url, accessToken, body);
       }
-      if (response.ok) return (await response.json()) as T;
-      throw await errorFrom(response);
-    },
+    }
+    if (response.ok) return (await response.json()) as T;
+    throw await errorFrom(response);
+  }
+
+  return {
+    get: (path, accessToken) => request(path, accessToken),
+    post: (path, body, accessToken) => request(path, accessToken, body),
   };
 }
 

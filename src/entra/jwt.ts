@@ -38,6 +38,12 @@ export interface EntraTokenClaims extends EntraUser {
   aud: string;
   /** Seconds since the epoch. */
   exp: number;
+  /**
+   * Group overage: the user is in more groups than a token holds (Entra: 200), so the token names
+   * `_claim_names.groups` instead of listing them, and `groups` is empty. Membership must then be read
+   * from Microsoft Graph (see src/tools/group-membership.ts).
+   */
+  groupsOverage: boolean;
 }
 
 export interface EntraTokenValidator {
@@ -130,6 +136,7 @@ function checkClaims(payload: JWTPayload, templates: string[], options: EntraTok
     scopes,
     aud: payload.aud as string,
     exp: payload.exp as number,
+    groupsOverage: typeof (payload._claim_names as { groups?: unknown } | undefined)?.groups === 'string',
   };
 }
 

@@ -1,5 +1,5 @@
 import type { ConfidentialClientApplication } from '@azure/msal-node';
-import { findAadstsCode } from './aadsts.js';
+import { aadstsCodeOf } from './aadsts.js';
 
 /**
  * On-behalf-of (OBO): the user's Entra access token for the gateway's API is exchanged, through the
@@ -33,7 +33,7 @@ export interface OboClient {
   forget(user: OboUser, scope: string): void;
 }
 
-export type OboFailure = 'consent_required' | 'interaction_required' | 'session_expired' | 'unavailable' | 'refused';
+export type OboFailure = 'consent_required' | 'interaction_required' | 'blocked' | 'session_expired' | 'unavailable' | 'refused';
 
 /** Why the exchange failed, with Entra's AADSTS number when it gave one. Safe to show; holds no token. */
 export class OboError extends Error {
@@ -42,6 +42,11 @@ export class OboError extends Error {
     readonly kind: OboFailure,
     readonly aadsts: string | undefined,
     message: string,
+    /**
+     * Entra's Conditional Access claims challenge (JSON text, e.g. `{"access_token":{"capolids":…}}`),
+     * to be sent as `claims` on the user's next interactive sign-in. Holds policy ids, no secret.
+     */
+    readonly claims?: string,
   ) {
     super(message);
   }
@@ -125,17 +130,18 @@ const EXPIRED = new Set(['500133', '700082', '50173', '70008', '50132']);
  * `errorNo` and `subError`; a failure without an AADSTS number (network, discovery) is `unavailable`.
  */
 export function oboErrorFrom(err: unknown): OboError {
-  const f = (err ?? {}) as { errorNo?: unknown; errorMessage?: unknown; message?: unknown; subError?: unknown; errorCode?: unknown };
-  const text = (v: unknown) => (typeof v === 'string' ? v : undefined);
-  const code =
-    (text(f.errorNo) && /^\d+$/.test(text(f.errorNo)!) ? text(f.errorNo) : undefined) ??
-    findAadstsCode(text(f.errorMessage)) ??
-    findAadstsCode(text(f.message));
+  const f = (err ?? {}) as { subError?: unknown; errorCode?: unknown; claims?: unknown };
+  const text = (v: unknown) => (typeof v === 'string' && v !== '' ? v : undefined);
+  const code = aadstsCodeOf(err);
   const sub = text(f.subError);
+  const claims = text(f.claims);
   if (code === '65001' || sub === 'consent_required' || text(f.errorCode) === 'consent_required') {
     return new OboError('consent_required', code ?? '65001', 'Consent is missing for the downstream permission.');
   }
-  if (code && INTERACTION.has(code)) return new OboError('interaction_required', code, 'Entra ID requires the user to sign in again (multi-factor or Conditional Access).');
+  if (code === '53003') return new OboError('blocked', code, 'A Conditional Access policy blocks access to the downstream API.');
+  if (code && INTERACTION.has(code)) {
+    return new OboError('interaction_required', code, 'Entra ID requires the user to sign in again (multi-factor or Conditional Access).', claims);
+  }
   if (code && EXPIRED.has(code)) return new OboError('session_expired', code, 'The Entra ID session can no longer be used; sign in again.');
   if (!code) return new OboError('unavailable', undefined, 'Entra ID could not be reached for the on-behalf-of request.');
   return new OboError('refused', code, `Entra ID refused the on-behalf-of request (AADSTS${code}).`);

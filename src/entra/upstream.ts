@@ -1,6 +1,8 @@
 import type { AccountInfo, AuthenticationResult, ConfidentialClientApplication } from '@azure/msal-node';
 import { decodeJwt } from 'jose';
+import { InvalidTokenError } from '../oauth/errors.js';
 import type { GrantUser } from '../store/grants.js';
+import { oboErrorFrom } from './obo.js';
 
 /** The Entra tokens a grant keeps server-side (sealed at rest by the grant service). */
 export interface EntraTokens {
@@ -28,9 +30,31 @@ export interface EntraSignIn {
  * Errors from Entra are MSAL errors, unchanged: callers explain them with `explainMsalError`.
  */
 export interface EntraUpstream {
-  authorizationUrl(input: { state: string; codeChallenge: string }): Promise<string>;
+  authorizationUrl(input: { state: string; codeChallenge: string } & SignInHints): Promise<string>;
   redeemCode(input: { code: string; codeVerifier: string }): Promise<EntraSignIn>;
   refresh(refreshToken: string): Promise<EntraTokens>;
+}
+
+/**
+ * For a sign-in that must satisfy a Conditional Access claims challenge (see docs/tools.md): the
+ * challenge as Entra sent it, and the user it is for (`login_hint`), so Entra asks that user for the
+ * policy's step (MFA) instead of an account picker.
+ */
+export interface SignInHints {
+  claims?: string;
+  loginHint?: string;
+}
+
+/**
+ * Entra refused to renew the session's tokens for good: the user must sign in again (Conditional Access
+ * now wants MFA, AADSTS50076/50079; sessions revoked, 50173; refresh token expired, 700082; …). It is an
+ * `invalid_token`, and the grant service ends the grant on it, so the MCP client is made to re-authorize
+ * instead of refreshing its gateway session into the same refusal.
+ */
+export class EntraSessionEndedError extends InvalidTokenError {
+  constructor(readonly aadsts: string | undefined) {
+    super(`Entra ID requires you to sign in again${aadsts ? ` (AADSTS${aadsts})` : ''}; reconnect the MCP client and sign in.`);
+  }
 }
 
 /** The MSAL methods used here; `ConfidentialClientApplication` has them. */
@@ -54,14 +78,16 @@ export function createEntraUpstream(msal: () => Promise<MsalClient>, settings: U
   const scopes = entraScopes(settings.apiScope);
   const redirectUri = `${settings.baseUrl}/callback`;
   return {
-    async authorizationUrl({ state, codeChallenge }) {
+    async authorizationUrl({ state, codeChallenge, claims, loginHint }) {
       return (await msal()).getAuthCodeUrl({
         scopes,
         redirectUri,
         state,
         codeChallenge,
         codeChallengeMethod: 'S256',
-        prompt: 'select_account',
+        // With a login hint the user is known: no account picker, straight to that account's steps.
+        ...(loginHint ? { loginHint } : { prompt: 'select_account' }),
+        ...(claims ? { claims } : {}),
         responseMode: 'query',
       });
     },
@@ -77,7 +103,11 @@ export function createEntraUpstream(msal: () => Promise<MsalClient>, settings: U
       // forceCache: without an account in the cache MSAL would drop the response, and with it the
       // rotated refresh token, which only the cache holds.
       const client = await msal();
-      const result = await client.acquireTokenByRefreshToken({ refreshToken, scopes, forceCache: true });
+      const result = await client.acquireTokenByRefreshToken({ refreshToken, scopes, forceCache: true }).catch((err: unknown) => {
+        const kind = oboErrorFrom(err);
+        if (kind.kind === 'interaction_required' || kind.kind === 'session_expired') throw new EntraSessionEndedError(kind.aadsts);
+        throw err;
+      });
       if (!result) throw new Error('Entra returned no tokens for the refresh token request.');
       const rotated = await takeRefreshToken(client, result.account);
       return tokensOf(result, rotated ?? refreshToken);

@@ -18,6 +18,7 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     entra: deps.entra,
     grants: deps.grants,
     signed: deps.signed,
+    claimsChallenges: deps.claimsChallenges,
     now: Date.now,
   };
   const page = (handler: typeof handleAuthorize) => async (request: HttpRequest, context: InvocationContext) => {

@@ -4,6 +4,8 @@
  */
 export const LOCAL_TENANT_ID = '00000000-0000-4000-8000-000000000001';
 export const LOCAL_PASSWORD = 'Passw0rd!';
+/** The Entra emulator's second factor (its "authenticator app" code), asked when Conditional Access wants MFA. */
+export const LOCAL_MFA_CODE = '123456';
 
 /** The gateway's app registration in the emulator: confidential web client and API at once. */
 export const LOCAL_GATEWAY_APP = {

@@ -19,6 +19,8 @@ export interface ToolUser extends EntraUser {
   clientId: string;
   /** The gateway scopes of the session (`mcp:tools`, `mcp:admin`). */
   scopes: string[];
+  /** The gateway grant (session) behind the call; absent for a direct Entra token. Not a secret. */
+  grantId?: string;
   entraAccessToken(): Promise<string>;
 }
 
@@ -114,6 +116,7 @@ async function grantUser(session: Extract<ToolSession, { kind: 'grant' }>, deps:
     ...session.user,
     clientId: session.clientId,
     scopes: session.scopes,
+    grantId: session.grantId,
     entraAccessToken: current,
   };
 }

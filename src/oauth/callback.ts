@@ -1,7 +1,7 @@
 import { explainCallbackError, explainMsalError, type AadstsExplanation } from '../entra/aadsts.js';
 import type { EntraSignIn } from '../entra/upstream.js';
 import type { HttpInput } from '../http/types.js';
-import type { PendingAuthorization } from '../store/authorizations.js';
+import type { AuthorizationRequest, PendingAuthorization } from '../store/authorizations.js';
 import { readCookies } from '../web/cookies.js';
 import {
   AccessDeniedError,
@@ -10,10 +10,11 @@ import {
   ServerError,
   TemporarilyUnavailableError,
 } from './errors.js';
-import { clearedBindingCookie, hashPrefix, readBinding } from './flow/browser-state.js';
+import { bindingCookie, clearedBindingCookie, hashPrefix, readBinding } from './flow/browser-state.js';
 import { clientRedirectUrl, redirectResponse } from './flow/client-redirect.js';
 import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';
 import { errorPage, errorRedirect } from './flow/pages.js';
+import { startUpstream } from './flow/upstream-start.js';
 
 /**
  * GET /callback: Entra's redirect back to the gateway.
@@ -69,6 +70,11 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
     log.warn(`callback: user ${user.oid} of tenant ${user.tid} refused: the tenant is not in ENTRA_ALLOWED_TENANTS`);
     return toClient(new AccessDeniedError('Accounts of your organization are not allowed on this server.'));
   }
+  const again = await claimsChallengeLeg(authorization, user, deps);
+  if (again) {
+    log.info(`callback: user ${user.oid} has a pending Conditional Access challenge; to Entra once more with it (flow ${hashPrefix(again.state)})`);
+    return { ...redirectResponse(again.entraUrl), cookies: [...cleared, bindingCookie(again.state, again.browserBinding)] };
+  }
   const created = await deps.grants.createGrant({
     user,
     clientId: authorization.clientId,
@@ -83,6 +89,17 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
   log.info(`callback: grant ${created.grant.id} created for user ${user.oid}, client ${authorization.clientId} (flow ${flow})`);
   const location = clientRedirectUrl(authorization.redirectUri, { code: gatewayCode }, authorization.state, deps.config.baseUrl);
   return { ...redirectResponse(location), cookies: cleared };
+}
+
+/**
+ * A Conditional Access claims challenge a tool kept for this user (docs/tools.md): now that Entra has
+ * said who signed in, the challenge is taken (once) and the browser goes to Entra again with it as
+ * `claims` and the user as `login_hint`. That second sign-in runs the policy's step (MFA); its
+ * callback finds no challenge and creates the grant. Only the same `tid`+`oid` ever gets it.
+ */
+async function claimsChallengeLeg(authorization: AuthorizationRequest, user: EntraSignIn['user'], deps: BrowserFlowDeps) {
+  const claims = await deps.claimsChallenges?.take({ tid: user.tid, oid: user.oid }, deps.now());
+  return claims ? startUpstream(authorization, deps, { claims, loginHint: user.username }) : undefined;
 }
 
 function callbackUrl(deps: BrowserFlowDeps): string {

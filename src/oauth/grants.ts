@@ -4,6 +4,7 @@ import { createDataKey, unwrapDataKey, wrapDataKey } from '../crypto/key-wrap.js
 import type { CodeStore } from '../store/codes.js';
 import type { GrantRecord, GrantStore, GrantUser, Versioned } from '../store/grants.js';
 import type { RefreshTokenStore } from '../store/refresh-tokens.js';
+import { EntraSessionEndedError } from '../entra/upstream.js';
 import { InvalidGrantError, InvalidRequestError, InvalidTokenError } from './errors.js';
 import { isWellFormedCodeChallenge, verifyPkce } from './pkce.js';
 import type { AccessTokenClaims, AccessTokenCodec } from './tokens/access-token.js';
@@ -259,6 +260,8 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
         return await currentEntraAccessToken(renewal, grant, grantKey);
       } catch (err) {
         if (err instanceof DecryptionError) throw new InvalidTokenError('The key presented is not this session\'s.');
+        // Entra will not renew this session any more: end the grant, so the client re-authorizes.
+        if (err instanceof EntraSessionEndedError) await revokeGrant(grantId, `Entra ID ended the session (AADSTS${err.aadsts ?? '?'})`);
         throw err;
       }
     },

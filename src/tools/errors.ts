@@ -80,7 +80,7 @@ export class ConsentRequiredError extends ToolError {
 export class EntraFailureError extends ToolError {
   override readonly name = 'EntraFailureError';
   constructor(
-    readonly code: 'interaction_required' | 'session_expired' | 'entra_unavailable' | 'entra_refused',
+    readonly code: 'interaction_required' | 'session_expired' | 'conditional_access_blocked' | 'entra_unavailable' | 'entra_refused',
     message: string,
     readonly aadsts?: string,
   ) {
@@ -131,9 +131,15 @@ function fromObo(err: OboError, ctx: ErrorContext): ToolError {
     case 'consent_required':
       return new ConsentRequiredError(ctx.appId, api, ctx.permission ?? 'the requested permission');
     case 'interaction_required':
-      return new EntraFailureError('interaction_required', `Entra ID needs you to sign in again (multi-factor authentication or a Conditional Access policy, AADSTS${err.aadsts}). Reconnect the MCP client and sign in.`, err.aadsts);
+      return new EntraFailureError('interaction_required', `Entra ID needs you to sign in again (multi-factor authentication or a Conditional Access policy, AADSTS${err.aadsts}) before this gateway may use ${api} for you. Reconnect the MCP client and sign in.`, err.aadsts);
     case 'session_expired':
       return new EntraFailureError('session_expired', `Your Entra ID sign-in can no longer be used (AADSTS${err.aadsts}). Reconnect the MCP client and sign in again.`, err.aadsts);
+    case 'blocked':
+      return new EntraFailureError(
+        'conditional_access_blocked',
+        `A Conditional Access policy of your organization blocks this gateway's access to ${api} for you (AADSTS${err.aadsts}). Signing in again will not change that; ask your administrator (Entra admin center > Conditional Access) if you need access.`,
+        err.aadsts,
+      );
     case 'unavailable':
       return new EntraFailureError('entra_unavailable', `Entra ID could not be reached to get a token for ${api}. Try again in a minute.`);
     case 'refused':

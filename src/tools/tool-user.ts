@@ -4,6 +4,7 @@ import { InvalidTokenError } from '../oauth/errors.js';
 import { resolveToolUser, ToolAuthError, ToolSessionUnavailableError, type ToolContextDeps } from '../mcp/tool-context.js';
 import { EntraFailureError, NotSignedInError } from './errors.js';
 import type { EntraUser } from '../entra/user.js';
+import type { GroupMembershipResolver } from './group-membership.js';
 
 /**
  * The caller of a tool, verified inside the tool. The gateway's session header names the grant and
@@ -20,6 +21,8 @@ export interface VerifiedToolUser extends EntraUser {
   clientId: string;
   /** Gateway scopes of the session (`mcp:tools`, `mcp:admin`). */
   scopes: string[];
+  /** The gateway grant behind the session (absent for a direct Entra token), to end it when Entra requires a new sign-in. */
+  grantId?: string;
   /**
    * The validated Entra access token, for on-behalf-of only. A method, not a field, so that logging or
    * serialising this object can never include it.
@@ -31,6 +34,10 @@ export interface ToolUserDeps {
   session: ToolContextDeps;
   entraTokens: EntraTokenValidator;
   groupPermissions: GroupPermissionMap;
+  /** Resolves GROUP_PERMISSIONS' groups through Graph when the token has group overage (absent: none granted). */
+  groupMembership?: GroupMembershipResolver;
+  /** For the overage lookup's failure (never a token). */
+  warn?: (message: string) => void;
 }
 
 /** Throws `NotSignedInError` (safe to show) unless the invocation carries a valid session for a valid user. */
@@ -53,16 +60,33 @@ export async function verifyToolUser(toolArgument: unknown, deps: ToolUserDeps):
   if (claims.oid !== user.oid || claims.tid !== user.tid) {
     throw new NotSignedInError('The session and its Entra ID token name different users; reconnect and sign in again.');
   }
+  const groups = claims.groupsOverage ? await overageGroups(claims, token, deps) : claims.groups;
   return {
     oid: claims.oid,
     tid: claims.tid,
     name: claims.name ?? user.name,
     username: claims.username ?? user.username,
     roles: claims.roles,
-    groups: claims.groups,
-    permissions: permissionsOf(claims.groups, deps.groupPermissions),
+    groups,
+    permissions: permissionsOf(groups, deps.groupPermissions),
     clientId: user.clientId,
     scopes: user.scopes,
+    ...(user.grantId ? { grantId: user.grantId } : {}),
     assertion: () => token,
   };
+}
+
+/**
+ * Group overage: the token lists no groups, so GROUP_PERMISSIONS' groups are checked through Graph
+ * (`GroupMembershipResolver`). Only those groups are returned; a failed lookup grants nothing.
+ */
+async function overageGroups(user: { oid: string; tid: string }, token: string, deps: ToolUserDeps): Promise<string[]> {
+  const configured = Object.keys(deps.groupPermissions);
+  if (configured.length === 0 || !deps.groupMembership) return [];
+  try {
+    return await deps.groupMembership.memberOf({ oid: user.oid, tid: user.tid }, token, configured);
+  } catch (err) {
+    deps.warn?.(`group overage for user ${user.oid}: Graph checkMemberGroups failed (${err instanceof Error ? err.name : 'error'}: ${err instanceof Error ? err.message : ''}); no group permissions granted`);
+    return [];
+  }
 }

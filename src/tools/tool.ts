@@ -7,7 +7,9 @@ import type { OboClient } from '../entra/obo.js';
 import type { GrantService } from '../oauth/grants.js';
 import type { ClientStore } from '../store/clients.js';
 import { InternalToolError, PermissionDeniedError, toToolError, type ToolError } from './errors.js';
+import { requireSignInAgain } from './sign-in-again.js';
 import { verifyToolUser, type ToolUserDeps, type VerifiedToolUser } from './tool-user.js';
+import type { ClaimsChallengeStore } from '../store/claims-challenges.js';
 
 /**
  * One MCP tool: its name, description and arguments as `app.mcpTool` takes them, what it requires
@@ -48,7 +50,10 @@ export interface ToolDeps {
   obo: OboClient;
   graph: GraphClient;
   clients: Pick<ClientStore, 'listClients' | 'deleteClient'>;
-  grants: Pick<GrantService, 'revokeClientGrants'>;
+  grants: Pick<GrantService, 'revokeClientGrants' | 'revokeGrant'>;
+  /** Conditional Access claims challenges kept for the user's next sign-in (see `requireSignInAgain`). */
+  claimsChallenges: Pick<ClaimsChallengeStore, 'put'>;
+  now?: () => number;
 }
 
 /** The tool-invocation context's `arguments` (`{ name, arguments, transport, … }` from the extension). */
@@ -87,8 +92,9 @@ export function errorResponse(error: ToolError): McpToolResult {
 
 /** Verifies the caller, checks the tool's requirements, runs it, and answers every outcome as a result. */
 export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument: unknown, context: InvocationContext): Promise<McpToolResult> {
+  let user: VerifiedToolUser | undefined;
   try {
-    const user = await verifyToolUser(toolArgument, deps.user);
+    user = await verifyToolUser(toolArgument, { ...deps.user, warn: (m) => context.warn(`${tool.name}: ${m}`) });
     const decision = authorize(user, tool.requires, deps.groupPermissions);
     if (!decision.allowed) {
       context.warn(`${tool.name}: refused for user ${user.oid} (missing roles [${decision.missingRoles}], permissions [${decision.missingPermissions}], scopes [${decision.missingScopes}])`);
@@ -97,7 +103,8 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument
     const log = (message: string) => context.info(`${tool.name}: ${message}`);
     return okResponse(await tool.run({ user, args: argumentsOf(toolArgument), log }, deps));
   } catch (err) {
-    const known = toToolError(err, { appId: deps.appId, ...tool.downstream });
+    const again = user && (await signInAgain(err, user, tool, deps, context));
+    const known = again ?? toToolError(err, { appId: deps.appId, ...tool.downstream });
     if (known) {
       // Our own messages: they name codes and settings, never a token.
       context.warn(`${tool.name}: ${known.code}: ${known.message}`);
@@ -106,5 +113,16 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument
     // Only the kind and message of an unknown error (never its cause or stack, which may quote a request).
     context.error(`${tool.name} failed: ${err instanceof Error ? `${err.name}: ${err.message}` : 'non-error thrown'}`);
     return errorResponse(new InternalToolError(`${tool.name} failed unexpectedly; the gateway's administrator can find the cause in its logs.`));
+  }
+}
+
+/** `requireSignInAgain` with the tool's deps; a failure to record it is logged and the plain message is shown. */
+async function signInAgain(err: unknown, user: VerifiedToolUser, tool: ToolDefinition, deps: ToolDeps, context: InvocationContext): Promise<ToolError | undefined> {
+  try {
+    const signInDeps = { claimsChallenges: deps.claimsChallenges, grants: deps.grants, now: deps.now ?? Date.now };
+    return await requireSignInAgain(err, user, tool.downstream?.api ?? 'the downstream API', signInDeps, (m) => context.info(`${tool.name}: ${m}`));
+  } catch (failure) {
+    context.error(`${tool.name}: could not prepare the new sign-in: ${failure instanceof Error ? `${failure.name}: ${failure.message}` : 'non-error thrown'}`);
+    return undefined;
   }
 }

@@ -3,6 +3,7 @@ import { createGraphClient } from '../entra/graph.js';
 import { createEntraTokenValidator } from '../entra/jwt.js';
 import { listClientsTool, revokeClientTool } from './admin-clients.js';
 import { graphUserDetailsTool } from './graph-user-details.js';
+import { createGroupMembershipResolver } from './group-membership.js';
 import type { ToolDefinition, ToolDeps } from './tool.js';
 import { whoamiTool } from './whoami.js';
 
@@ -13,8 +14,9 @@ export const TOOLS: readonly ToolDefinition[] = [whoamiTool, graphUserDetailsToo
  * The tools' dependencies from the app's: built once per process, so the JWKS cache of the token
  * validator and the OBO cache (inside `deps.obo`, on the one MSAL client) live as long as the instance.
  */
-export function createToolDeps(deps: Pick<Deps, 'config' | 'grants' | 'clients' | 'obo'>): ToolDeps {
+export function createToolDeps(deps: Pick<Deps, 'config' | 'grants' | 'clients' | 'obo' | 'claimsChallenges'>): ToolDeps {
   const { config } = deps;
+  const graph = createGraphClient({ baseUrl: config.graphBaseUrl });
   return {
     user: {
       session: { config, grants: deps.grants },
@@ -26,13 +28,15 @@ export function createToolDeps(deps: Pick<Deps, 'config' | 'grants' | 'clients' 
         apiScopeName: config.entra.apiScopeName,
       }),
       groupPermissions: config.groupPermissions,
+      groupMembership: createGroupMembershipResolver({ obo: deps.obo, graph }),
     },
     groupPermissions: config.groupPermissions,
     appId: config.entra.clientId,
     graphBaseUrl: config.graphBaseUrl,
     obo: deps.obo,
-    graph: createGraphClient({ baseUrl: config.graphBaseUrl }),
+    graph,
     clients: deps.clients,
     grants: deps.grants,
+    claimsChallenges: deps.claimsChallenges,
   };
 }

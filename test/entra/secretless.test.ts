@@ -46,10 +46,10 @@ describe('secretless: managed identity assertion as the client credential', () =
     expect(entra.counters.managedIdentityTokens).toBeGreaterThanOrEqual(1);
   });
 
-  test('the assertion is an Entra v2 token for api://AzureADTokenExchange about the managed identity', async () => {
+  test('the assertion is an Entra v2 token for api://AzureADTokenExchange (aud: its app id) about the managed identity', async () => {
     const token = await new ManagedIdentityCredential({ clientId: LOCAL_MANAGED_IDENTITY.clientId }).getToken('api://AzureADTokenExchange/.default');
     expect(decodeJwt(token!.token)).toMatchObject({
-      aud: 'api://AzureADTokenExchange',
+      aud: 'fb60f99c-7a34-4190-8149-302f77469936',
       iss: entra.issuerV2,
       sub: LOCAL_MANAGED_IDENTITY.principalId,
       azp: LOCAL_MANAGED_IDENTITY.clientId,
@@ -66,11 +66,18 @@ describe('secretless: managed identity assertion as the client credential', () =
       },
     };
     let now = Date.now();
+    const first = await real.getToken('api://AzureADTokenExchange/.default');
+    // A day-long token: MSAL asks for renewal half way (refreshAfter), which is when the assertion renews.
+    expect(first!.expiresOnTimestamp - now).toBeGreaterThan(23 * 3600 * 1000);
+    const renewAt = Math.min(first!.expiresOnTimestamp - 5 * 60 * 1000, first!.refreshAfterTimestamp ?? Infinity);
     const assertion = managedIdentityAssertion(counting, () => now);
     await assertion();
     await assertion();
     expect(calls).toBe(1);
-    now += 3599 * 1000 - 4 * 60 * 1000; // inside the 5-minute renewal window
+    now = renewAt - 60 * 1000;
+    await assertion();
+    expect(calls).toBe(1);
+    now = renewAt + 1000;
     await assertion();
     expect(calls).toBe(2);
   });

@@ -35,6 +35,12 @@ export class MemoryOAuthProvider implements OAuthClientProvider {
   forgetTokens(): void {
     this.saved = undefined;
   }
+  /** What the SDK's `auth()` calls after `invalid_grant` / `invalid_client`, before starting over. */
+  invalidateCredentials(scope: 'all' | 'client' | 'tokens' | 'verifier' | 'discovery'): void {
+    if (scope === 'all' || scope === 'tokens') this.saved = undefined;
+    if (scope === 'all' || scope === 'client') this.information = undefined;
+    if (scope === 'all' || scope === 'verifier') this.verifier = undefined;
+  }
   redirectToAuthorization(url: URL): void {
     this.authorizationUrl = url;
   }

@@ -1,4 +1,5 @@
 import { GraphRequestError, graphScope, retryAfterSeconds } from '../../src/entra/graph.js';
+import { explainMsalError } from '../../src/entra/aadsts.js';
 import { OboError, oboErrorFrom } from '../../src/entra/obo.js';
 import { ToolAuthError } from '../../src/mcp/tool-context.js';
 import { ConsentRequiredError, GraphFailureError, NotSignedInError, toToolError } from '../../src/tools/errors.js';
@@ -13,6 +14,13 @@ describe('tool error mapping', () => {
     expect(oboErrorFrom({ errorNo: '500133' })).toMatchObject({ kind: 'session_expired' });
     expect(oboErrorFrom({ errorNo: '7000215' })).toMatchObject({ kind: 'refused', aadsts: '7000215' });
     expect(oboErrorFrom(new TypeError('fetch failed'))).toMatchObject({ kind: 'unavailable', aadsts: undefined });
+  });
+
+  test("MSAL's errorNo is a number (Entra's error_codes[0]) and is read as one, without the message", () => {
+    expect(oboErrorFrom({ errorNo: 50076, errorMessage: 'no code in this text', claims: '{"access_token":{}}' })).toMatchObject({ kind: 'interaction_required', aadsts: '50076', claims: '{"access_token":{}}' });
+    expect(oboErrorFrom({ errorNo: 53003, errorMessage: '' })).toMatchObject({ kind: 'blocked', aadsts: '53003' });
+    expect(oboErrorFrom({ errorNo: 700082 })).toMatchObject({ kind: 'session_expired', aadsts: '700082' });
+    expect(explainMsalError({ errorNo: 50105, errorMessage: 'nothing' }, 'http://localhost/callback')).toMatchObject({ code: '50105', error: 'access_denied' });
   });
 
   test('consent missing tells what to grant and where, naming the app', () => {

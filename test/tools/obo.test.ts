@@ -104,4 +104,50 @@ describe('OBO client: one MSAL client, results cached per user and scope', () =>
     expect(err!.kind).toBe('refused');
     expect(err!.aadsts).toMatch(/^\d+$/);
   });
+
+  describe('Conditional Access and revoked sessions', () => {
+    const POLICY = 'c0c0c0c0-0000-4000-8000-000000000001';
+    afterEach(() => {
+      entra.directory.conditionalAccess.length = 0;
+      for (const u of entra.directory.users) {
+        delete u.signInSessionsValidFrom;
+        delete u.mfaRegistered;
+      }
+    });
+    const failure = (obo: ReturnType<typeof createOboClient>, who: (typeof LOCAL_USERS)[number], assertion: string) =>
+      obo.acquire(user(who), assertion, scope).then(
+        () => undefined,
+        (e: unknown) => e as OboError,
+      );
+
+    test('MSAL reports errorNo as a number; an MFA policy on Graph is interaction_required (AADSTS50076) with the claims challenge', async () => {
+      entra.directory.conditionalAccess.push({ id: POLICY, resources: [GRAPH_APP_ID], grant: 'mfa' });
+      const assertion = await signIn(entra, ADELE.username);
+      const raw = await msal.acquireTokenOnBehalfOf({ oboAssertion: assertion, scopes: [scope], skipCache: true }).then(
+        () => undefined,
+        (e: unknown) => e as { errorNo?: unknown; claims?: unknown },
+      );
+      expect(typeof raw?.errorNo).toBe('number');
+      const err = await failure(createOboClient({ msal: async () => msal, now }), ADELE, assertion);
+      expect(err).toMatchObject({ kind: 'interaction_required', aadsts: '50076' });
+      expect(JSON.parse(err!.claims!)).toEqual({ access_token: { capolids: { essential: true, values: [POLICY] } } });
+    });
+
+    test('a user without a registered method gets AADSTS50079; a blocking policy is AADSTS53003 (blocked)', async () => {
+      entra.directory.conditionalAccess.push({ id: POLICY, users: [ADELE.oid], resources: [GRAPH_APP_ID], grant: 'mfa' });
+      entra.directory.users.find((u) => u.oid === ADELE.oid)!.mfaRegistered = false;
+      const obo = createOboClient({ msal: async () => msal, now });
+      expect(await failure(obo, ADELE, await signIn(entra, ADELE.username))).toMatchObject({ kind: 'interaction_required', aadsts: '50079' });
+      entra.directory.conditionalAccess.push({ id: 'block-admin', users: [ADMIN.username], resources: ['https://graph.microsoft.com'], grant: 'block' });
+      expect(await failure(obo, ADMIN, await signIn(entra, ADMIN.username))).toMatchObject({ kind: 'blocked', aadsts: '53003' });
+    });
+
+    test("revoking the user's sign-in sessions makes OBO with a token of an older session AADSTS50173 (session_expired)", async () => {
+      const assertion = await signIn(entra, ADMIN.username);
+      await new Promise((resolve) => setImmediate(resolve));
+      entra.revokeSignInSessions(ADMIN.username);
+      const err = await failure(createOboClient({ msal: async () => msal, now }), ADMIN, assertion);
+      expect(err).toMatchObject({ kind: 'session_expired', aadsts: '50173' });
+    });
+  });
 });

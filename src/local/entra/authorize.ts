@@ -1,16 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { findApp, matchRedirectUri, type Platform } from './apps.js';
+import { findApp, matchRedirectUri, OIDC_SCOPES, type Platform } from './apps.js';
 import type { EmulatorContext } from './context.js';
 import type { AppRegistration } from './directory.js';
 import { EntraError } from './errors.js';
 import { errorPage, formPostPage, signInPage } from './html.js';
 import { readForm, redirect, sendHtml } from './http.js';
-import { parseScopes, requireConsent, type RequestedScopes } from './scopes.js';
+import { checkResourceParameter, missingConsent, parseScopes, type RequestedScopes } from './scopes.js';
+import { continueSignIn } from './sign-in-steps.js';
 
 type ResponseMode = 'query' | 'fragment' | 'form_post';
 
-interface ValidRequest {
+export interface ValidRequest {
   app: AppRegistration;
   redirectUri: string;
   platform: Platform;
@@ -32,7 +33,8 @@ class RedirectableError {
 /**
  * `/{tenant}/oauth2/v2.0/authorize`. Until the client and its redirect URI are known good, Entra shows
  * an error page (it must not redirect to an unverified URI); after that, errors are redirected to the
- * client, except a scope that does not exist on its resource, which Entra also shows as a page (row 5).
+ * client, except a bare scope name taken as a Graph scope that does not exist, which Entra also shows as a
+ * page (row 5). After the password come the steps of `sign-in-steps.ts` (assignment, Conditional Access, consent).
  */
 export async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
   if (req.method === 'GET') ctx.counters.authorizeRequests++;
@@ -46,7 +48,11 @@ export async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage
   }
   const q = url.searchParams;
   if (q.get('prompt') === 'none') {
-    // The emulator keeps no browser session, so a silent request always needs an interactive sign-in.
+    // Without interaction Entra cannot ask for consent: `consent_required`. The emulator keeps no
+    // browser session, so otherwise a silent request always needs an interactive sign-in.
+    if (missingConsent(valid.app, valid.scopes).length > 0) {
+      return respond(res, valid, new EntraError('consentRequired', { appId: valid.app.appId, appName: valid.app.displayName }).toRedirectParams(ctx.origin));
+    }
     return respond(res, valid, new EntraError('loginRequired').toRedirectParams(ctx.origin));
   }
   const formAction = `${url.pathname}${url.search}`;
@@ -54,19 +60,17 @@ export async function handleAuthorize(ctx: EmulatorContext, req: IncomingMessage
     return sendHtml(res, 200, signInPage({ action: formAction, appName: valid.app.displayName, loginHint: q.get('login_hint') ?? undefined }));
   }
   const form = await readForm(req);
-  const username = form.get('username')?.trim().toLowerCase() ?? '';
-  const user = ctx.directory.users.find((u) => u.username.toLowerCase() === username);
-  if (!user || user.password === undefined || user.password !== form.get('password')) {
-    const error = 'Your account or password is incorrect. If you don’t remember your password, reset it now.';
-    return sendHtml(res, 200, signInPage({ action: formAction, appName: valid.app.displayName, loginHint: username, error }));
-  }
-  ctx.counters.signIns++;
+  const outcome = continueSignIn(ctx, { ...valid, claims: q.get('claims'), action: formAction }, form);
+  if (outcome.kind === 'page') return sendHtml(res, outcome.status ?? 200, outcome.html);
+  if (outcome.kind === 'error') return respond(res, valid, outcome.error.toRedirectParams(ctx.origin));
   const sid = randomUUID();
+  ctx.grants.startSession(sid, { userOid: outcome.user.oid, authTime: ctx.nowMs(), mfa: outcome.mfa });
+  ctx.counters.signIns++;
   const code = ctx.grants.issueCode({
     clientId: valid.app.appId,
     redirectUri: valid.redirectUri,
     platform: valid.platform,
-    userOid: user.oid,
+    userOid: outcome.user.oid,
     scope: valid.scopes.raw,
     codeChallenge: valid.codeChallenge,
     codeChallengeMethod: valid.codeChallengeMethod,
@@ -101,17 +105,13 @@ function validate(ctx: EmulatorContext, q: URLSearchParams): ValidRequest {
   try {
     scopes = parseScopes(ctx.directory, app, q.get('scope'));
   } catch (e) {
-    if (e instanceof EntraError && e.kind === 'scopeDoesNotExist') throw e;
+    // A bare name taken as a Graph scope is a page (design row 5); a qualified scope missing on its
+    // resource goes back to the client as `invalid_client` (AADSTS650053).
+    if (e instanceof EntraError && e.kind === 'scopeDoesNotExist' && bareScopes(q.get('scope'))) throw e;
     throw e instanceof EntraError ? new RedirectableError(e, target) : e;
   }
-  // v2 endpoints take no `resource` (design row 3); Entra rejects one that is not the scopes' resource.
-  const resource = q.get('resource');
-  if (resource !== null) {
-    const only = scopes.resources.length === 1 ? scopes.resources[0]! : undefined;
-    if (!only || only.ref.requestedAs.replace(/\/$/, '') !== resource.replace(/\/$/, '')) fail(new EntraError('resourceNotSupported'));
-  }
   try {
-    requireConsent(app, scopes);
+    checkResourceParameter(scopes, q.get('resource'));
   } catch (e) {
     throw e instanceof EntraError ? new RedirectableError(e, target) : e;
   }
@@ -133,4 +133,9 @@ function respond(res: ServerResponse, target: { redirectUri: string; mode: Respo
     for (const [k, v] of Object.entries(all)) location.searchParams.set(k, v);
   }
   redirect(res, location.toString());
+}
+
+/** Whether any non-OIDC scope of the request is a bare name (no resource prefix). */
+function bareScopes(raw: string | null): boolean {
+  return (raw ?? '').split(/\s+/).some((t) => t && !OIDC_SCOPES.has(t.toLowerCase()) && !t.includes('/'));
 }

@@ -48,7 +48,18 @@ function envelope(ctx: TokenContext, resource: ResourceRef) {
 
 export async function issueDelegatedAccessToken(
   ctx: TokenContext,
-  input: { client: AppRegistration; user: DirectoryUser; resource: ResourceRef; scp: string[]; authLevel: ClientAuthLevel; sid: string },
+  input: {
+    client: AppRegistration;
+    user: DirectoryUser;
+    resource: ResourceRef;
+    scp: string[];
+    authLevel: ClientAuthLevel;
+    sid: string;
+    /** The session did the second factor (v1 `amr` then names `mfa`). */
+    mfa?: boolean;
+    /** The directory's `groupsOverageLimit`. */
+    groupsLimit: number;
+  },
 ): Promise<IssuedToken> {
   const { v2, claims } = envelope(ctx, input.resource);
   const { user, client } = input;
@@ -58,7 +69,7 @@ export async function issueDelegatedAccessToken(
     name: user.name,
     oid: user.oid,
     ...(roles.length ? { roles } : {}),
-    ...(user.groups?.length ? { groups: [...user.groups] } : {}),
+    ...groupClaims(ctx, user, input.resource.app, input.groupsLimit),
     scp: input.scp.join(' '),
     sid: input.sid,
     sub: pairwiseSubject(user.oid, input.resource.app.appId),
@@ -67,17 +78,32 @@ export async function issueDelegatedAccessToken(
   };
   const payload: JWTPayload = v2
     ? { ...common, azp: client.appId, azpacr: input.authLevel, preferred_username: user.username, ver: '2.0' }
-    : { ...common, acr: '1', amr: ['pwd'], appid: client.appId, appidacr: input.authLevel, unique_name: user.username, upn: user.username, ver: '1.0' };
-  return { token: await ctx.keys.sign(payload), expiresIn: ctx.accessTokenLifetime };
+    : { ...common, acr: '1', amr: input.mfa ? ['pwd', 'mfa'] : ['pwd'], appid: client.appId, appidacr: input.authLevel, unique_name: user.username, upn: user.username, ver: '1.0' };
+  return { token: await ctx.keys.sign(payload, { x5t: !v2 }), expiresIn: ctx.accessTokenLifetime };
+}
+
+/**
+ * `groups` only for a resource app that declares `groupMembershipClaims` (Microsoft Graph never does);
+ * above the limit (Entra: 200 in a JWT) the overage claims point at the directory instead of the list.
+ */
+function groupClaims(ctx: TokenContext, user: DirectoryUser, resource: AppRegistration, limit: number): JWTPayload {
+  const groups = user.groups ?? [];
+  const declared = resource.groupMembershipClaims !== undefined && resource.groupMembershipClaims !== 'None';
+  if (!declared || groups.length === 0) return {};
+  if (groups.length <= limit) return { groups: [...groups] };
+  return {
+    _claim_names: { groups: 'src1' },
+    _claim_sources: { src1: { endpoint: `https://graph.windows.net/${ctx.tenantId}/users/${user.oid}/getMemberObjects` } },
+  };
 }
 
 export async function issueAppAccessToken(
   ctx: TokenContext,
-  input: { clientAppId: string; clientObjectId: string; resource: ResourceRef; roles: string[]; authLevel: ClientAuthLevel; audience?: string },
+  input: { clientAppId: string; clientObjectId: string; resource: ResourceRef; roles: string[]; authLevel: ClientAuthLevel; lifetimeSeconds?: number },
 ): Promise<IssuedToken> {
   const { v2, claims } = envelope(ctx, input.resource);
-  // Managed identity assertions for api://AzureADTokenExchange name that URI as their audience.
-  if (input.audience) claims.aud = input.audience;
+  const lifetime = input.lifetimeSeconds ?? ctx.accessTokenLifetime;
+  claims.exp = claims.iat + lifetime;
   const common: JWTPayload = {
     ...claims,
     idtyp: 'app',
@@ -90,7 +116,7 @@ export async function issueAppAccessToken(
   const payload: JWTPayload = v2
     ? { ...common, azp: input.clientAppId, azpacr: input.authLevel, ver: '2.0' }
     : { ...common, appid: input.clientAppId, appidacr: input.authLevel, ver: '1.0' };
-  return { token: await ctx.keys.sign(payload), expiresIn: ctx.accessTokenLifetime };
+  return { token: await ctx.keys.sign(payload, { x5t: !v2 }), expiresIn: lifetime };
 }
 
 export function appObjectId(app: AppRegistration): string {

@@ -10,6 +10,8 @@ export interface EmulatorContext {
   counters: EntraCounters;
   /** The emulator's origin, e.g. `http://localhost:7072` (the `ENTRA_AUTHORITY_HOST`). */
   origin: string;
+  /** The emulator's clock in epoch ms (sessions and their revocation are compared at this precision). */
+  nowMs(): number;
 }
 
 export const tenantBase = (ctx: EmulatorContext) => `${ctx.origin}/${ctx.directory.tenantId}`;

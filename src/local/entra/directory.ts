@@ -55,6 +55,36 @@ export interface AppRegistration {
   preAuthorizedApplications?: { appId: string; scopes: string[] }[];
   /** Granted (admin-consented) permissions of this app as a client: delegated scopes and app roles. */
   consentedPermissions?: { resourceAppId: string; scopes?: string[]; roles?: string[] }[];
+  /**
+   * `groupMembershipClaims` of the manifest ("SecurityGroup", "All", …): only then do this app's access
+   * tokens carry `groups` (or the overage claims above the directory's `groupsOverageLimit`).
+   */
+  groupMembershipClaims?: 'None' | 'SecurityGroup' | 'DirectoryRole' | 'ApplicationGroup' | 'All';
+  /**
+   * "Grant admin consent" done for this app's own permissions (its own API as a client of itself).
+   * Default true; false: each user meets the consent step at their first sign-in.
+   */
+  adminConsented?: boolean;
+  /** Enterprise application > Properties > "Assignment required?": unassigned users get AADSTS50105. */
+  appRoleAssignmentRequired?: boolean;
+  /** Users (oid or username) assigned to the app, besides everyone holding one of its app roles. */
+  assignedUsers?: string[];
+}
+
+/**
+ * A Conditional Access policy, reduced to what decides a token request: who, which resource, and the
+ * grant control. `mfa` answers AADSTS50076 (AADSTS50079 for a user without a registered method) until
+ * the session has done the second factor; `block` answers AADSTS53003.
+ */
+export interface ConditionalAccessPolicy {
+  /** The policy id, named in the claims challenge (`capolids`). */
+  id: string;
+  displayName?: string;
+  /** Users by oid or username; absent: all users. */
+  users?: string[];
+  /** Resource apps by app id or identifier URI; absent: all resources. */
+  resources?: string[];
+  grant: 'mfa' | 'block';
 }
 
 export interface DirectoryUser {
@@ -65,6 +95,13 @@ export interface DirectoryUser {
   /** App role values; emitted for every resource app that defines them. */
   roles?: readonly string[];
   groups?: readonly string[];
+  /** Whether the user has an MFA method registered (default true); false: AADSTS50079 instead of 50076. */
+  mfaRegistered?: boolean;
+  /**
+   * Graph's `signInSessionsValidFromDateTime` (epoch ms): sessions and refresh tokens from before it are
+   * refused with AADSTS50173. Set by `revokeSignInSessions()`.
+   */
+  signInSessionsValidFrom?: number;
 }
 
 export interface ManagedIdentity {
@@ -78,6 +115,11 @@ export interface Directory {
   apps: AppRegistration[];
   users: DirectoryUser[];
   managedIdentities: ManagedIdentity[];
+  conditionalAccess: ConditionalAccessPolicy[];
+  /** Tenant setting "Users can consent to apps" (default true); off: the consent step says "Need admin approval". */
+  userConsent: boolean;
+  /** Above this many groups a token carries `_claim_names`/`_claim_sources` instead (Entra: 200 for JWTs). */
+  groupsOverageLimit: number;
 }
 
 /** What callers pass: a path to a JSON file, or an object; both are merged over the defaults. */
@@ -119,6 +161,8 @@ export function gatewayApp(extraRedirectUris: string[], v2Issuer: string): AppRe
       { value: 'MCP.Admin', allowedMemberTypes: ['User'] },
     ],
     requestedAccessTokenVersion: 2,
+    // Token configuration > "Add groups claim" (security groups), so GROUP_PERMISSIONS works locally.
+    groupMembershipClaims: 'SecurityGroup',
     consentedPermissions: [{ resourceAppId: GRAPH_APP_ID, scopes: ['User.Read'] }],
   };
 }
@@ -136,6 +180,9 @@ export function buildDirectory(input: DirectoryInput | undefined, extraRedirectU
     apps: mergeBy('appId', [GRAPH_APP, TOKEN_EXCHANGE_APP, gatewayApp(extraRedirectUris, v2Issuer)], given.apps),
     users: mergeBy('oid', users, given.users),
     managedIdentities: mergeBy('clientId', [{ ...LOCAL_MANAGED_IDENTITY }], given.managedIdentities),
+    conditionalAccess: mergeBy('id', [], given.conditionalAccess),
+    userConsent: given.userConsent ?? true,
+    groupsOverageLimit: given.groupsOverageLimit ?? 200,
   };
   for (const app of directory.apps) validateApp(app);
   return directory;

@@ -13,6 +13,8 @@ export interface AadstsSpec {
   /** Entra's message text; `{name}` placeholders are filled from the error's arguments. */
   message: string;
   suberror?: string;
+  /** `error_subcode` on an authorize redirect (Entra sends `cancel` when the user declined). */
+  subcode?: string;
 }
 
 const spec = (code: number, error: string, message: string, extra: Partial<AadstsSpec> = {}): AadstsSpec => ({
@@ -57,11 +59,18 @@ export const AADSTS = {
   spaNeedsCrossOrigin: spec(9002327, 'invalid_request', "Tokens issued for the 'Single-Page Application' client-type may only be redeemed via cross-origin requests."),
   unsupportedGrantType: spec(70003, 'unsupported_grant_type', "The app requested an unsupported grant type '{grantType}'."),
   invalidAssertion: spec(50013, 'invalid_grant', 'Assertion failed signature validation. [Reason - {reason}]'),
-  oboAudience: spec(50013, 'invalid_grant', "Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '{audience}' and the expected audience is '{clientId}' or one of the Application Id URIs of this client app."),
+  oboAudience: spec(500131, 'invalid_grant', "Assertion audience does not match the Client app presenting the assertion. The audience in the assertion was '{audience}' and the expected audience is '{clientId}' or one of the Application Id URIs of this client app."),
   assertionNotValidNow: spec(500133, 'invalid_grant', 'Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token.'),
   grantInvalid: spec(70000, 'invalid_grant', 'Provided grant is invalid or malformed.'),
   invalidCredentials: spec(50126, 'invalid_grant', 'Error validating credentials due to invalid username or password.'),
   invalidPkceMethod: spec(501491, 'invalid_request', "Invalid code_challenge_method '{method}'."),
+  mfaRequired: spec(50076, 'interaction_required', "Due to a configuration change made by your administrator, or because you moved to a new location, you must use multi-factor authentication to access '{resource}'.", { suberror: 'basic_action' }),
+  mfaRegistrationRequired: spec(50079, 'interaction_required', "Due to a configuration change made by your administrator, or because you moved to a new location, you must enroll in multi-factor authentication to access '{resource}'.", { suberror: 'basic_action' }),
+  blockedByConditionalAccess: spec(53003, 'invalid_grant', 'Access has been blocked by Conditional Access policies. The access policy does not allow token issuance.', { suberror: 'message_only' }),
+  sessionRevoked: spec(50173, 'invalid_grant', "The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '{issued}' and the TokensValidFrom date (before which tokens are not valid) for this user is '{validFrom}'."),
+  refreshTokenExpired: spec(700082, 'invalid_grant', 'The refresh token has expired due to inactivity. The token was issued on {issued} and was inactive for {inactive}.'),
+  consentDeclined: spec(65004, 'access_denied', 'User declined to consent to access the app.', { subcode: 'cancel' }),
+  userNotAssigned: spec(50105, 'access_denied', "Your administrator has configured the application {appName} ('{appId}') to block users unless they are specifically granted ('assigned') access to the application. The signed in user '{user}' is blocked because they are not a direct member of a group with access, nor had access directly assigned by an administrator. Please contact your administrator to assign access to this application."),
   noManagedIdentity: spec(500011, 'invalid_resource', 'The managed identity {identity} was not found.'),
 } as const satisfies Record<string, AadstsSpec>;
 
@@ -77,6 +86,8 @@ export class EntraError extends Error {
   readonly traceId = randomUUID();
   readonly timestamp = new Date();
   correlationId: string = randomUUID();
+  /** A Conditional Access claims challenge (JSON text), sent as `claims` beside the error. */
+  claims?: string;
 
   constructor(
     readonly kind: AadstsName,
@@ -108,20 +119,22 @@ export class EntraError extends Error {
       error_uri: `${errorUriBase}/error?code=${this.spec.code}`,
     };
     if (this.spec.suberror) body.suberror = this.spec.suberror;
+    if (this.claims) body.claims = this.claims;
     return body;
   }
 
-  /** Parameters of the error redirect to the client's redirect URI (authorize endpoint). */
+  /**
+   * Parameters of the error redirect to the client's redirect URI (authorize endpoint): only `error`,
+   * `error_description`, `error_uri` and, where Entra sends it, `error_subcode` (`state` is added by
+   * the caller). `error_codes`, `trace_id` and the rest appear only in the token endpoint's JSON.
+   */
   toRedirectParams(errorUriBase: string): Record<string, string> {
     return {
       // At authorize Entra reports missing consent as `consent_required` (OIDC), at the token endpoint as `invalid_grant`.
-      error: this.spec.suberror ?? this.spec.error,
+      error: this.spec.suberror === 'consent_required' ? this.spec.suberror : this.spec.error,
       error_description: this.description,
-      error_codes: `[${this.spec.code}]`,
-      timestamp: entraTimestamp(this.timestamp),
-      trace_id: this.traceId,
-      correlation_id: this.correlationId,
       error_uri: `${errorUriBase}/error?code=${this.spec.code}`,
+      ...(this.spec.subcode ? { error_subcode: this.spec.subcode } : {}),
     };
   }
 }

@@ -93,3 +93,57 @@ ${fields}
 export function errorLookupPage(code: string): string {
   return page('Error lookup', `<h1>Error code ${escapeHtml(code)}</h1><p>Local Entra ID emulator: see the error description that came with this code.</p>`);
 }
+
+/** The second-factor step ("Verify your identity"): a one-time code, checked against `LOCAL_MFA_CODE`. */
+export function mfaPage(input: { action: string; ticket: string; username: string; register: boolean; code: string; error?: string }): string {
+  const error = input.error ? `<p class="error" role="alert" id="otc-error">${escapeHtml(input.error)}</p>` : '';
+  const intro = input.register
+    ? '<h1>More information required</h1><p>Your organization needs more information to keep your account secure. Set up a verification method, then enter the code it shows.</p>'
+    : '<h1>Verify your identity</h1><p>Enter the code from your authenticator app.</p>';
+  return page(
+    'Verify your identity',
+    `${intro}
+<p>${escapeHtml(input.username)}</p>
+${error}
+<form method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="ticket" value="${escapeHtml(input.ticket)}">
+<label for="otc">Code</label>
+<input type="text" id="otc" name="otc" inputmode="numeric" autocomplete="one-time-code" required autofocus${input.error ? ' aria-describedby="otc-error"' : ''}>
+<button type="submit">Verify</button>
+</form>
+<p class="note">Local Entra ID emulator: the code is ${escapeHtml(input.code)}.</p>`,
+  );
+}
+
+/**
+ * Entra's consent step: "Permissions requested" with Accept / Cancel, or, when users may not consent,
+ * "Need admin approval" with only the way back to the application (which declines, AADSTS65004).
+ */
+export function consentPage(input: { action: string; ticket: string; appName: string; username: string; permissions: string[]; adminApprovalNeeded: boolean }): string {
+  const list = `<ul>${input.permissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`;
+  const hidden = `<input type="hidden" name="ticket" value="${escapeHtml(input.ticket)}">`;
+  if (input.adminApprovalNeeded) {
+    return page(
+      'Need admin approval',
+      `<h1>Need admin approval</h1>
+<p><strong>${escapeHtml(input.appName)}</strong> needs permission to access resources in your organization that only an admin can grant. Please ask an admin to grant permission to this app before you can use it.</p>
+${list}
+<form method="post" action="${escapeHtml(input.action)}">
+${hidden}
+<button type="submit" name="consent" value="cancel">Return to the application without granting consent</button>
+</form>`,
+    );
+  }
+  return page(
+    'Permissions requested',
+    `<h1>Permissions requested</h1>
+<p>${escapeHtml(input.username)}</p>
+<p><strong>${escapeHtml(input.appName)}</strong> would like to:</p>
+${list}
+<form method="post" action="${escapeHtml(input.action)}">
+${hidden}
+<button type="submit" name="consent" value="accept">Accept</button>
+<button type="submit" name="consent" value="cancel">Cancel</button>
+</form>`,
+  );
+}

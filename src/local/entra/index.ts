@@ -5,7 +5,7 @@ import { findResource } from './apps.js';
 import { issueAppAccessToken, type TokenContext } from './claims.js';
 import type { EmulatorContext } from './context.js';
 import { handleAuthorize } from './authorize.js';
-import { buildDirectory, TOKEN_EXCHANGE_APP_ID, TOKEN_EXCHANGE_AUDIENCE, type Directory, type DirectoryInput } from './directory.js';
+import { buildDirectory, type Directory, type DirectoryInput } from './directory.js';
 import { openIdConfigurationV1, openIdConfigurationV2 } from './discovery.js';
 import { EntraError } from './errors.js';
 import { errorLookupPage, errorPage } from './html.js';
@@ -46,12 +46,19 @@ export interface EntraEmulator {
   directory: Directory;
   resetCounters(): void;
   rotateSigningKey(): Promise<void>;
+  /**
+   * Graph's `revokeSignInSessions` for a user (oid or username): sessions and refresh tokens from
+   * before now are refused with AADSTS50173 (refresh and on-behalf-of).
+   */
+  revokeSignInSessions(user: string): void;
   /** What the managed identity endpoint asks its tenant for (in Azure this happens inside the platform). */
   issueManagedIdentityToken(identity: { clientId?: string; principalId?: string }, resource: string): Promise<{ accessToken: string; expiresOn: number; clientId: string }>;
   close(): Promise<void>;
 }
 
 const MULTI_TENANT_ALIASES = new Set(['common', 'organizations']);
+/** What the platform's identity endpoint gives out: tokens valid for about a day. */
+export const MANAGED_IDENTITY_TOKEN_LIFETIME = 24 * 3600;
 
 /**
  * Starts the Entra ID emulator on loopback HTTP.
@@ -96,6 +103,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     grants: new GrantStore(now, options.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600),
     counters: newCounters(),
     origin,
+    nowMs: clockMs,
   };
   server.on('request', (req, res) => {
     route(ctx, req, res).catch(() => {
@@ -118,6 +126,11 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       ctx.counters = newCounters();
     },
     rotateSigningKey: () => keys.rotate(),
+    revokeSignInSessions: (who) => {
+      const user = directory.users.find((u) => u.oid === who || u.username.toLowerCase() === who.toLowerCase());
+      if (!user) throw new Error(`revokeSignInSessions: no user ${who} in the emulator's directory`);
+      user.signInSessionsValidFrom = clockMs();
+    },
     issueManagedIdentityToken: (identity, resource) => issueManagedIdentityToken(ctx, identity, resource),
     close: () =>
       new Promise<void>((resolve) => {
@@ -171,14 +184,15 @@ async function issueManagedIdentityToken(
   const ref = findResource(ctx.directory, identifier);
   if (!ref) throw new EntraError('resourceNotFound', { resource: identifier, tenantName: ctx.directory.tenantName });
   ctx.counters.managedIdentityTokens++;
-  const exchange = ref.app.appId === TOKEN_EXCHANGE_APP_ID;
+  // Managed identity tokens live about 24 hours. The token-exchange app asks for v2 tokens, so the
+  // federated-credential assertion's `aud` is its app id (fb60f99c-…), not api://AzureADTokenExchange.
   const issued = await issueAppAccessToken(ctx.tokens, {
     clientAppId: mi.clientId,
     clientObjectId: mi.principalId,
     resource: ref,
     roles: [],
     authLevel: '2',
-    audience: exchange ? TOKEN_EXCHANGE_AUDIENCE : undefined,
+    lifetimeSeconds: MANAGED_IDENTITY_TOKEN_LIFETIME,
   });
   return { accessToken: issued.token, expiresOn: ctx.tokens.now() + issued.expiresIn, clientId: mi.clientId };
 }

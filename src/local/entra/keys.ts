@@ -32,17 +32,20 @@ export class KeyRing {
     return this.keys[0]!.kid;
   }
 
-  /** Entra's JWKS shape (`kty`, `use`, `kid`, `n`, `e`, and `issuer` on the v2 keys endpoint). */
+  /** Entra's JWKS shape (`kty`, `use`, `kid`, `x5t` (= `kid`), `n`, `e`, and `issuer` on the v2 keys endpoint). */
   jwks(issuer?: string): { keys: JWK[] } {
-    return { keys: this.keys.map((k) => ({ ...k.publicJwk, ...(issuer ? { issuer } : {}) })) };
+    return { keys: this.keys.map((k) => ({ ...k.publicJwk, x5t: k.kid, ...(issuer ? { issuer } : {}) })) };
   }
 
   publicJwk(kid: string): JWK | undefined {
     return this.keys.find((k) => k.kid === kid)?.publicJwk;
   }
 
-  async sign(payload: JWTPayload): Promise<string> {
+  /** `x5t`: v1 access tokens carry it in the header, equal to `kid` (Entra's key id is the certificate thumbprint). */
+  async sign(payload: JWTPayload, options: { x5t?: boolean } = {}): Promise<string> {
     const key = this.keys[0]!;
-    return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg: 'RS256', kid: key.kid }).sign(key.privateKey);
+    return new SignJWT(payload)
+      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', ...(options.x5t ? { x5t: key.kid } : {}), kid: key.kid })
+      .sign(key.privateKey);
   }
 }

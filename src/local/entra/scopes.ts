@@ -72,19 +72,42 @@ export function singleResource(directory: Directory, scopes: RequestedScopes): R
   return { ref: { app: graph, requestedAs: GRAPH_RESOURCE, byGuid: false }, names: [], bare: true };
 }
 
-/** Throws AADSTS65001 for the first scope the client holds no consent for. */
-export function requireConsent(client: AppRegistration, scopes: RequestedScopes): void {
+/** Scopes a user consented to for the client on a resource (kept by the emulator's grant store). */
+export type UserConsentLookup = (resourceAppId: string) => string[];
+
+const noUserConsent: UserConsentLookup = () => [];
+
+/** The requested scopes (per resource) that neither the tenant nor the user has consented to. */
+export function missingConsent(client: AppRegistration, scopes: RequestedScopes, userConsent: UserConsentLookup = noUserConsent): { resource: ResourceScopes; names: string[] }[] {
+  const out: { resource: ResourceScopes; names: string[] }[] = [];
   for (const r of scopes.resources) {
-    const ok = r.names.every((n) =>
-      n === '.default' ? client.appId === r.ref.app.appId || consentedScopes(client, r.ref.app).length > 0 : hasDelegatedConsent(client, r.ref.app, n),
+    const byUser = userConsent(r.ref.app.appId);
+    if (client.adminConsented === false && client.appId === r.ref.app.appId) {
+      // No tenant-wide consent for the app's own API: only the user's own consent counts.
+      const names = r.names.filter((n) => !byUser.includes(n.toLowerCase()) && !(n === '.default' && byUser.length > 0));
+      if (names.length > 0) out.push({ resource: r, names });
+      continue;
+    }
+    const names = r.names.filter((n) =>
+      n === '.default'
+        ? !(client.appId === r.ref.app.appId || consentedScopes(client, r.ref.app).length > 0 || byUser.length > 0)
+        : !hasDelegatedConsent(client, r.ref.app, n) && !byUser.includes(n.toLowerCase()),
     );
-    if (!ok) throw new EntraError('consentRequired', { appId: client.appId, appName: client.displayName });
+    if (names.length > 0) out.push({ resource: r, names });
   }
+  return out;
+}
+
+/** Throws AADSTS65001 for the first scope neither the tenant nor the user consented to. */
+export function requireConsent(client: AppRegistration, scopes: RequestedScopes, userConsent: UserConsentLookup = noUserConsent): void {
+  if (missingConsent(client, scopes, userConsent).length > 0) throw new EntraError('consentRequired', { appId: client.appId, appName: client.displayName });
 }
 
 /** The delegated scopes the token carries (`scp`): `.default` expands to what was consented. */
-export function grantedScopes(client: AppRegistration, r: ResourceScopes): string[] {
-  return r.names.includes('.default') ? consentedScopes(client, r.ref.app) : r.names;
+export function grantedScopes(client: AppRegistration, r: ResourceScopes, userConsent: UserConsentLookup = noUserConsent): string[] {
+  if (!r.names.includes('.default')) return r.names;
+  const byUser = userConsent(r.ref.app.appId).map((n) => (r.ref.app.exposedScopes ?? []).find((e) => e.toLowerCase() === n) ?? n);
+  return [...new Set([...consentedScopes(client, r.ref.app), ...byUser])];
 }
 
 /** The `scope` of the token response, in the form the client asked (bare names stay bare). */
@@ -96,4 +119,15 @@ export function responseScope(r: ResourceScopes, granted: string[], oidc: string
 /** The app asks for its own API by identifier URI: Entra only allows the GUID form on refresh (rows 4, 11). */
 export function isSelfByUri(client: AppRegistration, r: ResourceScopes): boolean {
   return r.ref.app.appId === client.appId && !r.ref.byGuid;
+}
+
+/**
+ * v2 endpoints take no `resource` (design row 3): Entra answers AADSTS9010010 unless it names, by one
+ * of its identifier URIs, the app whose scopes are requested (the GUID does not count).
+ */
+export function checkResourceParameter(scopes: RequestedScopes, resource: string | null): void {
+  if (resource === null) return;
+  const only = scopes.resources.length === 1 ? scopes.resources[0]! : undefined;
+  const trim = (v: string) => v.replace(/\/$/, '').toLowerCase();
+  if (!only || !(only.ref.app.identifierUris ?? []).some((u) => trim(u) === trim(resource))) throw new EntraError('resourceNotSupported');
 }

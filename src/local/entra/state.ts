@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { Platform } from './apps.js';
+import type { SignInSession } from './conditional-access.js';
 
 export interface CodeRecord {
   clientId: string;
@@ -23,6 +24,19 @@ export interface RefreshRecord {
   /** The scopes of the original grant; a refresh without `scope` asks for these again. */
   scope: string;
   sid: string;
+  /** Seconds since the epoch. */
+  issuedAt: number;
+  expiresAt: number;
+}
+
+/** An interactive sign-in between its steps (password done; second factor or consent to go). */
+export interface SignInProgress {
+  userOid: string;
+  /** The client of the authorize request it belongs to: a ticket posted to another request is refused. */
+  clientId: string;
+  mfa: boolean;
+  /** The step the page on screen asks for. */
+  awaiting: 'mfa' | 'consent';
   expiresAt: number;
 }
 
@@ -57,6 +71,10 @@ const handle = (bytes: number) => randomBytes(bytes).toString('base64url');
 export class GrantStore {
   private readonly codes = new Map<string, CodeRecord>();
   private readonly refreshTokens = new Map<string, RefreshRecord>();
+  private readonly sessions = new Map<string, SignInSession>();
+  private readonly progress = new Map<string, SignInProgress>();
+  /** Scopes a user consented to for a client, by `userOid|clientAppId|resourceAppId`. */
+  private readonly userConsents = new Map<string, Set<string>>();
 
   constructor(
     private readonly now: () => number,
@@ -82,15 +100,49 @@ export class GrantStore {
     return this.now() >= record.expiresAt;
   }
 
-  issueRefreshToken(record: Omit<RefreshRecord, 'expiresAt'>): string {
+  issueRefreshToken(record: Omit<RefreshRecord, 'expiresAt' | 'issuedAt'>): string {
     const token = `1.${handle(96)}`;
-    this.refreshTokens.set(token, { ...record, expiresAt: this.now() + this.refreshLifetime });
+    this.refreshTokens.set(token, { ...record, issuedAt: this.now(), expiresAt: this.now() + this.refreshLifetime });
     return token;
   }
 
-  findRefreshToken(token: string): RefreshRecord | 'expired' | undefined {
+  /** The record; `expired` is set when it lapsed (the caller answers AADSTS700082). */
+  findRefreshToken(token: string): { record: RefreshRecord; expired: boolean } | undefined {
     const record = this.refreshTokens.get(token);
     if (!record) return undefined;
-    return this.now() >= record.expiresAt ? 'expired' : record;
+    return { record, expired: this.now() >= record.expiresAt };
+  }
+
+  startSession(sid: string, session: SignInSession): void {
+    this.sessions.set(sid, session);
+  }
+
+  session(sid: string | undefined): SignInSession | undefined {
+    return sid ? this.sessions.get(sid) : undefined;
+  }
+
+  /** Keeps a sign-in between steps for 10 minutes under a random ticket (the page's hidden field). */
+  saveProgress(progress: Omit<SignInProgress, 'expiresAt'>): string {
+    const ticket = handle(24);
+    this.progress.set(ticket, { ...progress, expiresAt: this.now() + 600 });
+    return ticket;
+  }
+
+  /** Single use: a ticket answers one form post. */
+  takeProgress(ticket: string): SignInProgress | undefined {
+    const found = this.progress.get(ticket);
+    this.progress.delete(ticket);
+    return found && this.now() < found.expiresAt ? found : undefined;
+  }
+
+  recordUserConsent(userOid: string, clientAppId: string, resourceAppId: string, scopes: string[]): void {
+    const key = `${userOid}|${clientAppId}|${resourceAppId}`.toLowerCase();
+    const set = this.userConsents.get(key) ?? new Set<string>();
+    for (const s of scopes) set.add(s.toLowerCase());
+    this.userConsents.set(key, set);
+  }
+
+  userConsentedScopes(userOid: string, clientAppId: string, resourceAppId: string): string[] {
+    return [...(this.userConsents.get(`${userOid}|${clientAppId}|${resourceAppId}`.toLowerCase()) ?? [])];
   }
 }

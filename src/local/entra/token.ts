@@ -4,9 +4,9 @@ import type { Platform } from './apps.js';
 import { authenticateClient, type AuthenticatedClient } from './client-auth.js';
 import type { EmulatorContext } from './context.js';
 import type { TokenRequestRecord } from './state.js';
-import { EntraError } from './errors.js';
+import { entraTimestamp, EntraError } from './errors.js';
 import { readForm, sendJson } from './http.js';
-import { isSelfByUri, parseScopes, singleResource } from './scopes.js';
+import { checkResourceParameter, isSelfByUri, parseScopes, singleResource } from './scopes.js';
 import { clientCredentialsGrant, JWT_BEARER_GRANT, onBehalfOfGrant } from './token-app.js';
 import { findUser, issueUserTokens } from './user-tokens.js';
 
@@ -91,6 +91,7 @@ async function authorizationCodeGrant(ctx: EmulatorContext, req: IncomingMessage
   }
   const original = parseScopes(ctx.directory, client.app, record.scope);
   const scopes = form.get('scope') ? parseScopes(ctx.directory, client.app, form.get('scope'), 'token') : original;
+  checkResourceParameter(scopes, form.get('resource'));
   return issueUserTokens(ctx, {
     client: client.app,
     user: findUser(ctx, record.userOid),
@@ -107,15 +108,22 @@ async function authorizationCodeGrant(ctx: EmulatorContext, req: IncomingMessage
 async function refreshTokenGrant(ctx: EmulatorContext, req: IncomingMessage, form: URLSearchParams): Promise<Record<string, unknown>> {
   const token = required(form, 'refresh_token');
   const client = await authenticateClient(ctx, req, form);
-  const record = ctx.grants.findRefreshToken(token);
-  if (record === 'expired') throw new EntraError('grantExpired');
-  if (!record || record.clientId !== client.app.appId) throw new EntraError('grantInvalid');
+  const found = ctx.grants.findRefreshToken(token);
+  if (!found || found.record.clientId !== client.app.appId) throw new EntraError('grantInvalid');
+  const { record } = found;
+  if (found.expired) {
+    const issued = new Date(record.issuedAt * 1000);
+    throw new EntraError('refreshTokenExpired', { issued: entraTimestamp(issued), inactive: `${Math.floor(ctx.tokens.now() - record.issuedAt)} seconds` });
+  }
   if (record.platform === 'web' && client.level === '0') throw new EntraError('credentialRequired');
   // Entra's refresh tokens are multi-resource: a refresh may name another consented resource.
   const scopes = parseScopes(ctx.directory, client.app, form.get('scope') ?? record.scope, 'token');
+  checkResourceParameter(scopes, form.get('resource'));
   const resource = singleResource(ctx.directory, scopes);
-  // Design row 11: refreshing a token for the app itself works only with the GUID form of its scope.
-  if (isSelfByUri(client.app, resource)) throw new EntraError('tokenForItself', { appId: client.app.appId, appName: resource.ref.requestedAs });
+  // Design row 11: refreshing a token for the app itself works only with the GUID form of its scope,
+  // and only when the scope is named: a scope-less refresh of the app's own grant is refused too.
+  const forItself = resource.ref.app.appId === client.app.appId && (isSelfByUri(client.app, resource) || !form.get('scope'));
+  if (forItself) throw new EntraError('tokenForItself', { appId: client.app.appId, appName: resource.ref.requestedAs });
   return issueUserTokens(ctx, {
     client: client.app,
     user: findUser(ctx, record.userOid),

@@ -3,6 +3,7 @@ import { clientInfo, issueDelegatedAccessToken, issueIdToken, type ClientAuthLev
 import type { EmulatorContext } from './context.js';
 import type { AppRegistration, DirectoryUser } from './directory.js';
 import { EntraError } from './errors.js';
+import { checkSessionNotRevoked, conditionalAccessError } from './conditional-access.js';
 import { grantedScopes, requireConsent, responseScope, singleResource, type RequestedScopes } from './scopes.js';
 
 export interface UserTokenRequest {
@@ -27,8 +28,15 @@ export function findUser(ctx: EmulatorContext, oid: string): DirectoryUser {
 /** The token response Entra gives for a user: access token for one resource, and RT / ID token as asked. */
 export async function issueUserTokens(ctx: EmulatorContext, r: UserTokenRequest): Promise<Record<string, unknown>> {
   const resource = singleResource(ctx.directory, r.scopes);
-  requireConsent(r.client, r.scopes);
-  const scp = grantedScopes(r.client, resource);
+  // The session the tokens come from decides as in Entra: revoked (50173), then Conditional Access for
+  // the resource (50076 / 50079 / 53003 with a claims challenge), then consent (tenant's or the user's).
+  const session = ctx.grants.session(r.sid);
+  checkSessionNotRevoked(r.user, session);
+  const blocked = conditionalAccessError(ctx.directory, r.user, resource.ref.app, session);
+  if (blocked) throw blocked;
+  const userConsent = (resourceAppId: string) => ctx.grants.userConsentedScopes(r.user.oid, r.client.appId, resourceAppId);
+  requireConsent(r.client, r.scopes, userConsent);
+  const scp = grantedScopes(r.client, resource, userConsent);
   const isGraphOidcOnly = r.scopes.resources.length === 0;
   const tokenScp = isGraphOidcOnly ? r.scopes.oidc.filter((s) => s !== 'offline_access') : scp;
   const access = await issueDelegatedAccessToken(ctx.tokens, {
@@ -38,6 +46,8 @@ export async function issueUserTokens(ctx: EmulatorContext, r: UserTokenRequest)
     scp: tokenScp,
     authLevel: r.level,
     sid: r.sid,
+    mfa: session?.mfa,
+    groupsLimit: ctx.directory.groupsOverageLimit,
   });
   const body: Record<string, unknown> = {
     token_type: 'Bearer',

@@ -68,7 +68,10 @@ export function defaultDirectory(): GraphDirectory {
 export function buildDirectory(input?: { users?: readonly DirectoryUser[]; groups?: readonly DirectoryGroup[] }): GraphDirectory {
   const users = input?.users ?? LOCAL_USERS;
   return {
-    users: users.map((u) => ({ ...DEFAULT_PROFILES[u.username], ...u })),
+    // A live view: a user (or group membership) changed in the Entra emulator's directory is seen here at once.
+    get users() {
+      return users.map((u) => ({ ...DEFAULT_PROFILES[u.username], ...u }));
+    },
     groups: [...(input?.groups ?? []), ...DEFAULT_GROUPS.filter((g) => !input?.groups?.some((h) => h.id === g.id))],
   };
 }

@@ -54,7 +54,7 @@ export interface GraphEmulator {
   close(): Promise<void>;
 }
 
-/** Starts the Microsoft Graph emulator: `/v1.0/me` and `/v1.0/me/memberOf` for Entra-emulator tokens. */
+/** Starts the Microsoft Graph emulator: `/v1.0/me`, `/v1.0/me/memberOf` and `POST /v1.0/me/checkMemberGroups` for Entra-emulator tokens. */
 export async function startGraphEmulator(options: GraphEmulatorOptions): Promise<GraphEmulator> {
   const hostname = options.hostname ?? '127.0.0.1';
   const directory: GraphDirectory = buildDirectory(options.directory);
@@ -72,9 +72,10 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
 
     const caller = await verify(req.headers.authorization);
     const resource = findResource(url.pathname);
-    if (req.method !== 'GET') {
+    if (req.method !== (resource.method ?? 'GET')) {
       throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');
     }
+    const body = req.method === 'POST' ? await readJson(req) : undefined;
     const user = directory.users.find((u) => u.oid.toLowerCase() === caller.oid.toLowerCase());
     counters.byUser[caller.oid] = (counters.byUser[caller.oid] ?? 0) + 1;
     const fault = faults.take(path, { oid: caller.oid, username: user?.username });
@@ -84,7 +85,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     }
     requireDelegatedScope(caller, resource);
     if (!user) throw new ResourceNotFoundError(caller.oid);
-    return resource.read({ path, query: url.searchParams, caller, user, directory, baseUrl });
+    return resource.read({ path, query: url.searchParams, caller, user, directory, baseUrl, body });
   }
 
   const server = createServer((req, res) => {
@@ -130,6 +131,22 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
         server.closeAllConnections();
       }),
   };
+}
+
+/** A JSON request body (64 KiB at most); Graph answers a body it cannot parse with 400 BadRequest. */
+async function readJson(req: IncomingMessage): Promise<unknown> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > 64 * 1024) throw new GraphError(413, 'Request_EntityTooLarge', 'The request body is too large.');
+    chunks.push(chunk as Buffer);
+  }
+  try {
+    return JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown;
+  } catch {
+    throw new GraphError(400, 'BadRequest', 'Unable to read JSON request payload.');
+  }
 }
 
 function send(res: ServerResponse, status: number, body: object, headers: Record<string, string>, ids: RequestIds) {

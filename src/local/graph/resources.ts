@@ -26,9 +26,13 @@ export interface ResourceRequest {
   directory: GraphDirectory;
   /** The emulator's base URL, for `@odata.context`. */
   baseUrl: string;
+  /** The parsed JSON body of a POST (actions), else undefined. */
+  body?: unknown;
 }
 
 export interface Resource {
+  /** Default GET; actions such as `checkMemberGroups` are POST. */
+  method?: 'GET' | 'POST';
   /** Delegated scopes, any one of which lets a caller read it (Graph's permission table). */
   scopes: readonly string[];
   read(req: ResourceRequest): GraphObject;
@@ -38,7 +42,25 @@ export interface Resource {
 export const RESOURCES: Record<string, Resource> = {
   '/v1.0/me': { scopes: READ_SELF_SCOPES, read: me },
   '/v1.0/me/memberof': { scopes: [...READ_SELF_SCOPES, ...READ_GROUP_SCOPES], read: memberOf },
+  // For the signed-in user, User.Read is enough (Graph's permission table for checkMemberGroups).
+  '/v1.0/me/checkmembergroups': { method: 'POST', scopes: [...READ_SELF_SCOPES, ...READ_GROUP_SCOPES], read: checkMemberGroups },
 };
+
+/** Graph's limit: at most 20 group ids per `checkMemberGroups` request. */
+export const CHECK_MEMBER_GROUPS_LIMIT = 20;
+
+/** `POST /me/checkMemberGroups {"groupIds": [...]}`: those of the ids the user is a member of. */
+function checkMemberGroups({ body, user, baseUrl }: ResourceRequest): GraphObject {
+  const ids = (body as { groupIds?: unknown } | undefined)?.groupIds;
+  if (!Array.isArray(ids) || !ids.every((id): id is string => typeof id === 'string')) {
+    throw new BadRequestError("The request body must contain 'groupIds', an array of group object ids.");
+  }
+  if (ids.length > CHECK_MEMBER_GROUPS_LIMIT) {
+    throw new BadRequestError(`The number of groupIds exceeds the maximum of ${CHECK_MEMBER_GROUPS_LIMIT}.`);
+  }
+  const member = new Set((user.groups ?? []).map((g) => g.toLowerCase()));
+  return { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(Edm.String)`, value: ids.filter((id) => member.has(id.toLowerCase())) };
+}
 
 const hasAny = (scopes: string[], wanted: readonly string[]) =>
   scopes.some((s) => wanted.some((w) => w.toLowerCase() === s.toLowerCase()));

@@ -2,6 +2,7 @@ import type { Cookie } from '@azure/functions';
 import type { Config } from '../../config/index.js';
 import type { EntraUpstream } from '../../entra/upstream.js';
 import type { PendingAuthorizationStore } from '../../store/authorizations.js';
+import type { ClaimsChallengeStore } from '../../store/claims-challenges.js';
 import type { GrantService } from '../grants.js';
 import type { SignedValueCodec } from '../../web/signed.js';
 import type { ClientLookup } from './authorize-request.js';
@@ -21,6 +22,8 @@ export interface BrowserFlowDeps {
   /** Only the callback's part: create the session, issue the gateway's code. */
   grants: Pick<GrantService, 'createGrant' | 'issueCode'>;
   signed: SignedValueCodec;
+  /** Conditional Access claims challenges kept for a user's next sign-in (absent: none are kept). */
+  claimsChallenges?: Pick<ClaimsChallengeStore, 'take'>;
   now: () => number;
 }
 

@@ -1,4 +1,4 @@
-import { decodeJwt } from 'jose';
+import { decodeJwt, decodeProtectedHeader } from 'jose';
 import { calculatePKCECodeChallenge, generateRandomCodeVerifier } from 'oauth4webapi';
 import { LOCAL_GATEWAY_APP, LOCAL_PASSWORD, LOCAL_USERS } from '../../../src/local/defaults.js';
 import { startEntraEmulator, type EntraEmulator } from '../../../src/local/entra/index.js';
@@ -162,7 +162,7 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
     expect(entra.counters.oboRequests).toBe(before + 2);
   });
 
-  test('OBO refuses an assertion whose audience is not the calling app (AADSTS50013)', async () => {
+  test('OBO refuses an assertion whose audience is not the calling app (AADSTS500131)', async () => {
     const graphToken = (await redeem(await code('https://graph.microsoft.com/User.Read'), 'https://graph.microsoft.com/User.Read')).body.access_token as string;
     const r = await tokenRequest(entra, {
       grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
@@ -172,6 +172,32 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
       assertion: graphToken,
       scope: 'https://graph.microsoft.com/User.Read',
     });
-    expectEntraError(r, 400, 'invalid_grant', 50013);
+    expectEntraError(r, 400, 'invalid_grant', 500131);
+  });
+
+  test('row 3 at the token endpoint: `resource` is AADSTS9010010 unless it is an identifier URI of the requested app (its GUID is not)', async () => {
+    const ok = await redeem(await code(GUID_SCOPE), GUID_SCOPE, { resource: LOCAL_GATEWAY_APP.identifierUri });
+    expect(ok.status).toBe(200);
+    expectEntraError(await redeem(await code(GUID_SCOPE), GUID_SCOPE, { resource: GW }), 400, 'invalid_target', 9010010);
+    const t = await redeem(await code(`${GUID_SCOPE} offline_access`), GUID_SCOPE);
+    const viaRefresh = await tokenRequest(entra, { grant_type: 'refresh_token', client_id: GW, client_secret: SECRET, refresh_token: t.body.refresh_token as string, scope: GUID_SCOPE, resource: 'https://graph.microsoft.com' });
+    expectEntraError(viaRefresh, 400, 'invalid_target', 9010010);
+  });
+
+  test('row 11: a refresh without `scope` of the app\'s own grant is AADSTS90009 (even for the GUID form)', async () => {
+    const t = await redeem(await code(`${GUID_SCOPE} offline_access`), GUID_SCOPE);
+    const r = await tokenRequest(entra, { grant_type: 'refresh_token', client_id: GW, client_secret: SECRET, refresh_token: t.body.refresh_token as string });
+    expectEntraError(r, 400, 'invalid_request', 90009);
+  });
+
+  test('v1 access tokens carry x5t in the header, equal to kid; v2 tokens do not; the JWKS lists x5t', async () => {
+    const v1 = await redeem(await code(`${V1_API}/read`), `${V1_API}/read`);
+    const header = decodeProtectedHeader(v1.body.access_token as string);
+    expect(header.x5t).toBeDefined();
+    expect(header.x5t).toBe(header.kid);
+    const v2 = await redeem(await code(GUID_SCOPE), GUID_SCOPE);
+    expect(decodeProtectedHeader(v2.body.access_token as string).x5t).toBeUndefined();
+    const jwks = (await (await fetch(`${entra.url}/${entra.tenantId}/discovery/keys`)).json()) as { keys: { kid: string; x5t: string }[] };
+    expect(jwks.keys.every((k) => k.x5t === k.kid)).toBe(true);
   });
 });

@@ -110,6 +110,18 @@ describe('Graph emulator: /v1.0/me', () => {
     expect(limited.value[0]).toMatchObject({ '@odata.type': '#microsoft.graph.group', id: adele.groups[0], displayName: null });
   });
 
+  test('POST /me/checkMemberGroups answers which of at most 20 given group ids the user is a member of; GET is 405', async () => {
+    const post = (body: unknown) =>
+      fetch(`${graph.url}/v1.0/me/checkMemberGroups`, { method: 'POST', headers: { Authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const other = '99999999-0000-4000-8000-0000000000aa';
+    const r = await post({ groupIds: [other, adele.groups[0]!.toUpperCase()] });
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ '@odata.context': `${graph.url}/v1.0/$metadata#Collection(Edm.String)`, value: [adele.groups[0]!.toUpperCase()] });
+    await expectGraphError(await post({ groupIds: Array.from({ length: 21 }, () => other) }), 400, 'BadRequest');
+    await expectGraphError(await post({ nope: true }), 400, 'BadRequest');
+    await expectGraphError(await get('/v1.0/me/checkMemberGroups', graphToken), 405, 'Request_BadRequest');
+  });
+
   test('refuses a request without a token with InvalidAuthenticationToken and a challenge', async () => {
     const res = await get('/v1.0/me', undefined, { 'client-request-id': 'my-request-1' });
     const error = await expectGraphError(res, 401, 'InvalidAuthenticationToken');

@@ -26,8 +26,11 @@ describe('managed identity endpoint emulator (App Service, api-version 2019-08-0
     expect(body).toMatchObject({ resource: 'api://AzureADTokenExchange', token_type: 'Bearer', client_id: LOCAL_MANAGED_IDENTITY.clientId });
     expect(body.expires_on).toMatch(/^\d+$/);
     const jwks = createRemoteJWKSet(new URL(`${entra.url}/${entra.tenantId}/discovery/v2.0/keys`));
-    const { payload } = await jwtVerify(body.access_token!, jwks, { issuer: entra.issuerV2, audience: 'api://AzureADTokenExchange' });
+    // As in Azure: the v2 token-exchange app's id is the audience, and the token lives about a day.
+    const { payload } = await jwtVerify(body.access_token!, jwks, { issuer: entra.issuerV2, audience: 'fb60f99c-7a34-4190-8149-302f77469936' });
     expect(payload.sub).toBe(LOCAL_MANAGED_IDENTITY.principalId);
+    expect(payload.exp! - payload.iat!).toBe(24 * 3600);
+    expect(Number(body.expires_on) - payload.iat!).toBe(24 * 3600);
   });
 
   test('selects the identity by principal_id as well', async () => {
