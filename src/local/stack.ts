@@ -25,10 +25,10 @@ export interface LocalStackOptions {
   /** The gateway's port; 0 picks a free one. Default: `PORT`, else 7071. */
   gatewayPort?: number;
   /**
-   * The Cosmos endpoint's port; default 8081 when free, else any. 0: any free port (tests that stop Cosmos
-   * use it, so that no parallel test takes the default port while theirs is closed).
+   * `any`: the emulators and Cosmos on free ports, not their defaults (tests that stop Cosmos or run
+   * beside others use it, so that no parallel stack takes a default port one of them just freed).
    */
-  cosmosPort?: number;
+  emulatorPorts?: 'default' | 'any';
   /** Start only the emulators (for `func start`); `env` then holds the settings to paste. */
   emulatorsOnly?: boolean;
   /**
@@ -98,6 +98,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gatewayPort = await resolveGatewayPort(options.gatewayPort, emulatorsOnly);
   const gatewayUrl = `http://localhost:${gatewayPort}`;
   const started: { close(): Promise<void> }[] = [];
+  const portFor = (preferred: number) => (options.emulatorPorts === 'any' ? 0 : preferred);
   let restoreEnv = () => {};
 
   const closeAll = async () => {
@@ -109,7 +110,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const cosmos = await onPreferredPort(options.cosmosPort ?? DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
+    const cosmos = await onPreferredPort(portFor(DEFAULT_PORTS.cosmos), (port) => startLocalCosmos(port));
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
     const ttl = startLocalTtlSweeper(cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE, options.log);
@@ -129,15 +130,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
       ],
     };
-    const entra = await onPreferredPort(DEFAULT_PORTS.entra, (port) =>
+    const entra = await onPreferredPort(portFor(DEFAULT_PORTS.entra), (port) =>
       startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory }),
     );
     started.push(entra);
-    const managedIdentity = await onPreferredPort(DEFAULT_PORTS.managedIdentity, (port) =>
+    const managedIdentity = await onPreferredPort(portFor(DEFAULT_PORTS.managedIdentity), (port) =>
       startManagedIdentityEmulator({ entra, port }),
     );
     started.push(managedIdentity);
-    const graph = await onPreferredPort(DEFAULT_PORTS.graph, (port) =>
+    const graph = await onPreferredPort(portFor(DEFAULT_PORTS.graph), (port) =>
       // Graph serves the people Entra signs in: one directory for both.
       startGraphEmulator({ port, entra: { url: entra.url, tenantId: entra.tenantId }, directory: entra.directory }),
     );

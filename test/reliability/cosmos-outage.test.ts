@@ -5,7 +5,7 @@ import { authorizeSplit, redeem, refresh, REDIRECT_URI, signInSplit, whoamiStatu
 // Cosmos DB stopped in the middle of the flow: the local Cosmos endpoint is closed (connection refused)
 // and opened again on the same port with its data, as during a real outage. `Date` is faked, to move past
 // the grant cache's freshness without sleeping.
-const local = useFakeDateStack({ cosmosPort: 0 });
+const local = useFakeDateStack();
 afterEach(async () => {
   await local.stack.cosmos.faults.start();
 });

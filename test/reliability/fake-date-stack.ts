@@ -24,7 +24,7 @@ export function useFakeDateStack(options: LocalStackOptions = {}): FakeDateStack
   const handle = { advance: (ms: number) => jest.setSystemTime(Date.now() + ms) } as FakeDateStack;
   beforeAll(async () => {
     jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
-    handle.stack = await startLocalStack({ gatewayPort: 0, log: () => {}, ...options });
+    handle.stack = await startLocalStack({ gatewayPort: 0, emulatorPorts: 'any', log: () => {}, ...options });
     const { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_DATABASE: database } = handle.stack.env;
     cosmos = new CosmosClient({ endpoint: endpoint!, key: key!, connectionPolicy: { enableEndpointDiscovery: false } });
     handle.containers = openContainers(cosmos, database!);

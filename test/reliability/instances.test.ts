@@ -11,7 +11,7 @@ const GRANT_CACHE_FRESHNESS_MS = 30_000;
 let stack: LocalStack;
 const clock = new SharedClock();
 beforeAll(async () => {
-  stack = await startLocalStack({ gatewayPort: 0, instances: 2, clock, log: () => {} });
+  stack = await startLocalStack({ gatewayPort: 0, emulatorPorts: 'any', instances: 2, clock, log: () => {} });
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
  * - `stop()` closes the endpoint's port (clients get "connection refused"), `start()` opens it again
  *   on the same port; the data survives, as it does in a real account during an outage. (While it is
  *   closed another process could take the port: tests that stop Cosmos run it on a port of their own,
- *   `startLocalStack({ cosmosPort: 0 })`.)
+ *   `startLocalStack({ emulatorPorts: 'any' })`.)
  * - `throttle(count, retryAfterMs)`: the next `count` requests get Cosmos's 429 (`x-ms-retry-after-ms`).
  *   A real 429 cannot be caused on the local server, which has no request units; this one is injected
  *   at the HTTP level, in front of it, so the real `@azure/cosmos` client and its retry policy see it.
