@@ -1,15 +1,17 @@
 // `npm run bench`: performance figures, never pass/fail. Each benchmark compares against a baseline
 // measured in the same run and prints a table; a one-line summary of every ratio comes last.
-// Usage: node dist/bench/run.js [tokens] [gateway] [sse]   (no argument: all three)
+// Usage: node dist/bench/run.js [tokens] [gateway] [sse] [cold] [load]   (no argument: all of them)
 import { availableParallelism } from 'node:os';
 import { performance } from 'node:perf_hooks';
+import { benchCold, COLD_DEFAULTS } from './cold-start.js';
 import { benchHotPath, HOT_PATH_DEFAULTS } from './gateway-hot-path.js';
+import { benchLoad, LOAD_DEFAULTS } from './load.js';
 import { startBenchStack, type BenchStack } from './signed-in-stack.js';
 import { benchSse, SSE_DEFAULTS } from './sse-round-trip.js';
 import { fmt, formatRatio } from './stats.js';
 import { benchTokens, TOKEN_DEFAULTS } from './token-work.js';
 
-const ALL = ['tokens', 'gateway', 'sse'] as const;
+const ALL = ['tokens', 'gateway', 'sse', 'cold', 'load'] as const;
 type Name = (typeof ALL)[number];
 
 function selected(): Set<Name> {
@@ -34,7 +36,17 @@ async function main(): Promise<void> {
     summary.push(`token issue: AccessTokenCodec.issue runs at ${formatRatio(r.issueRatio)} the rate of jose CompactEncrypt`);
   }
 
-  if (which.has('gateway') || which.has('sse')) {
+  if (which.has('cold')) {
+    console.log(`\n## Cold start: entry-module import in a fresh process (${COLD_DEFAULTS.rounds} alternating rounds)\n`);
+    const r = await benchCold(COLD_DEFAULTS);
+    console.log(r.report);
+    summary.push(
+      `cold start: the deployed bundle imports in ${formatRatio(r.bundleRatio)} the hello-world app's time; ` +
+        `the unbundled build in ${formatRatio(r.unbundledRatio)}`,
+    );
+  }
+
+  if (which.has('gateway') || which.has('sse') || which.has('load')) {
     const t0 = performance.now();
     const bench: BenchStack = await startBenchStack();
     console.log(`\n(local stack started and adele signed in through the real OAuth flow in ${fmt((performance.now() - t0) / 1000)} s)`);
@@ -57,6 +69,13 @@ async function main(): Promise<void> {
         const r = await benchSse(bench, o);
         console.log(r.report);
         summary.push(`sse round trip: gateway p50 ${formatRatio(r.p50Ratio)} the direct path's`);
+      }
+      if (which.has('load')) {
+        const o = LOAD_DEFAULTS;
+        console.log(`\n## Load: ${o.sessions} concurrent streamable-HTTP sessions x ${o.callsPerSession} tools/call through the gateway\n`);
+        const r = await benchLoad(bench, o);
+        console.log(r.report);
+        summary.push(`load: ${fmt(r.callsPerSecond)} calls/s, p50 ${fmt(r.p50)} ms, p99 ${fmt(r.p99)} ms, ${r.errors} error(s)`);
       }
     } finally {
       await bench.close();

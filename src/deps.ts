@@ -8,6 +8,7 @@ import { createTokenCore, type TokenCore } from './oauth/tokens/wiring.js';
 import { lazyConfidentialClient } from './entra/msal-client.js';
 import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
 import { createOboClient, type OboClient } from './entra/obo.js';
+import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
 import { createReadiness, type ReadinessReport } from './site/readiness.js';
 
@@ -28,6 +29,8 @@ export interface Deps extends TokenCore {
   obo: OboClient;
   /** `/health/ready`: Cosmos reachable (a container metadata read), cached briefly. */
   readiness: () => Promise<ReadinessReport>;
+  /** Per-client-address limits of /register, /authorize and /token (this instance's memory). */
+  rateLimits: RateLimits;
   /** Conditional Access claims challenges waiting for the user's next sign-in (tools put, /callback takes). */
   claimsChallenges: ClaimsChallengeStore;
 }
@@ -39,18 +42,26 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     allowLoopback: config.registration.cimdAllowLoopback,
     redirectUriAllowlist: config.registration.redirectUriAllowlist,
     clientNameAllowlist: config.registration.clientNameAllowlist,
+    // The Functions worker turns console output into log lines; the resolver is built before any invocation.
+    log: (message) => console.warn(message),
   });
   // One MSAL confidential client per process, shared by the sign-in and the tools' OBO.
   const confidentialClient = lazyConfidentialClient(config);
   const entra = createEntraUpstream(confidentialClient, { baseUrl: config.baseUrl, apiScope: config.entra.apiScope });
   return {
     config,
-    clients: createCosmosClientStore({ container: containers.clients, cimd }),
+    clients: createCosmosClientStore({
+      container: containers.clients,
+      cimd,
+      unusedTtlSeconds: config.registration.unusedClientTtlSeconds,
+      usedTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+    }),
     ...createTokenCore(config, containers, parts.refreshUpstream ?? ((refreshToken) => entra.refresh(refreshToken))),
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
     readiness: createReadiness({ probeCosmos: () => containers.clients.read() }),
+    rateLimits: createRateLimits(config.rateLimits),
     claimsChallenges: createCosmosClaimsChallengeStore(containers.authorizations),
   };
 }

@@ -108,6 +108,8 @@ function shape(v: Parsed) {
     baseUrl: v.GATEWAY_BASE_URL,
     /** The protected resource MCP clients name in `resource` (RFC 8707) and find in the PRM. */
     mcpResource: `${v.GATEWAY_BASE_URL}/mcp`,
+    /** Browser origins allowed on the MCP endpoints besides the gateway's own. */
+    mcpAllowedOrigins: v.MCP_ALLOWED_ORIGINS,
     entra: {
       tenantId: v.ENTRA_TENANT_ID,
       clientId: v.ENTRA_CLIENT_ID,
@@ -130,6 +132,7 @@ function shape(v: Parsed) {
       cookieSecret: v.COOKIE_SECRET,
       accessTokenTtlSeconds: v.ACCESS_TOKEN_TTL_SECONDS,
       refreshTokenTtlSeconds: v.REFRESH_TOKEN_TTL_SECONDS,
+      refreshTokenGraceSeconds: v.REFRESH_TOKEN_GRACE_SECONDS,
     },
     mcpExtension: {
       url: v.MCP_EXTENSION_URL ?? `${v.GATEWAY_BASE_URL}/runtime/webhooks/mcp`,
@@ -139,7 +142,14 @@ function shape(v: Parsed) {
       redirectUriAllowlist: v.REDIRECT_URI_ALLOWLIST,
       clientNameAllowlist: v.CLIENT_NAME_ALLOWLIST,
       cimdAllowLoopback: v.CIMD_ALLOW_LOOPBACK,
+      unusedClientTtlSeconds: v.DCR_UNUSED_CLIENT_TTL_SECONDS,
     },
     groupPermissions: v.GROUP_PERMISSIONS,
+    rateLimits: {
+      registerPerMinute: v.RATE_LIMIT_REGISTER_PER_MINUTE,
+      authorizePerMinute: v.RATE_LIMIT_AUTHORIZE_PER_MINUTE,
+      tokenPerMinute: v.RATE_LIMIT_TOKEN_PER_MINUTE,
+      trustedProxyHops: v.TRUSTED_PROXY_HOPS,
+    },
   };
 }

@@ -13,12 +13,33 @@ export const bool = z.enum(['true', 'false'], { message: 'must be "true" or "fal
 export const seconds = (min: number, max: number) =>
   z.coerce.number().int('must be a whole number of seconds').min(min).max(max);
 
+export const count = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
+
 export const list = z.string().transform((s) =>
   s
     .split(',')
     .map((item) => item.trim())
     .filter((item) => item.length > 0),
 );
+
+/** Comma-separated web origins (`https://app.example`, no path); each is kept as its serialised origin. */
+export const origins = list.transform((items, ctx) => {
+  const out: string[] = [];
+  for (const item of items) {
+    let parsed: URL | undefined;
+    try {
+      parsed = new URL(item);
+    } catch {
+      parsed = undefined;
+    }
+    if (!parsed || !/^https?:$/.test(parsed.protocol) || parsed.origin !== item.replace(/\/$/, '').toLowerCase()) {
+      ctx.addIssue({ code: 'custom', message: `"${item}" is not an origin (scheme://host[:port], no path)` });
+      return z.NEVER;
+    }
+    out.push(parsed.origin);
+  }
+  return out;
+});
 
 /** `kid:base64url-of-32-bytes`, comma-separated; the first key encrypts, all keys decrypt. */
 export const keyRing = z.string().transform((raw, ctx) => {

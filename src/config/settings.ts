@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { bool, generateKeyHint, groupPermissions, guid, keyRing, list, secretBytes, seconds, url } from './schemas.js';
+import { bool, count, generateKeyHint, groupPermissions, guid, keyRing, list, origins, secretBytes, seconds, url } from './schemas.js';
 
 /**
  * Every setting the gateway reads, in one table. `loadConfig` validates them; the README,
@@ -187,6 +187,14 @@ export const settings = {
     default: '2592000',
     example: '2592000',
   },
+  REFRESH_TOKEN_GRACE_SECONDS: {
+    description: 'How long a rotated refresh token is still answered with the same new token pair (parallel or retried refreshes), unless its successor was used first. After that, presenting it revokes the grant.',
+    fix: 'use a whole number of seconds between 0 and 300.',
+    schema: seconds(0, 300),
+    required: 'never',
+    default: '60',
+    example: '60',
+  },
   MCP_EXTENSION_URL: {
     description: 'Where the MCP extension listens (the gateway forwards authenticated MCP traffic there). Empty: {GATEWAY_BASE_URL}/runtime/webhooks/mcp.',
     fix: 'set it to the /runtime/webhooks/mcp URL of this Function App.',
@@ -201,6 +209,46 @@ export const settings = {
     required: 'azure',
     secret: true,
     example: '',
+  },
+  MCP_ALLOWED_ORIGINS: {
+    description: 'Comma-separated browser origins allowed to call /mcp, /mcp/sse and /mcp/message besides the gateway\'s own. A request with any other Origin gets 403; requests without Origin (non-browser clients) are served.',
+    fix: 'list origins such as https://inspector.example.com,http://localhost:6274 (scheme, host and port; no path).',
+    schema: origins,
+    required: 'never',
+    default: '',
+    example: '',
+  },
+  RATE_LIMIT_REGISTER_PER_MINUTE: {
+    description: 'Dynamic registrations (POST /register) one client address may make per minute, per instance; more get 429 with Retry-After. 0 turns the limit off.',
+    fix: 'use a whole number between 0 and 100000.',
+    schema: count(0, 100000),
+    required: 'never',
+    default: '30',
+    example: '30',
+  },
+  RATE_LIMIT_AUTHORIZE_PER_MINUTE: {
+    description: 'Authorization requests (GET /authorize) one client address may make per minute, per instance; more get a 429 page. 0 turns the limit off.',
+    fix: 'use a whole number between 0 and 100000.',
+    schema: count(0, 100000),
+    required: 'never',
+    default: '60',
+    example: '60',
+  },
+  RATE_LIMIT_TOKEN_PER_MINUTE: {
+    description: 'Token requests (POST /token) one client address may make per minute, per instance; more get 429 with Retry-After. 0 turns the limit off.',
+    fix: 'use a whole number between 0 and 100000.',
+    schema: count(0, 100000),
+    required: 'never',
+    default: '120',
+    example: '120',
+  },
+  TRUSTED_PROXY_HOPS: {
+    description: 'How many X-Forwarded-For entries, counted from the right, were written by trusted infrastructure: 1 behind Azure\'s front end alone, 2 with one more proxy (Front Door, Application Gateway) in front. The entry found there is the client address the rate limits count.',
+    fix: 'use a whole number between 1 and 10.',
+    schema: count(1, 10),
+    required: 'never',
+    default: '1',
+    example: '1',
   },
   REDIRECT_URI_ALLOWLIST: {
     description: 'Optional comma-separated redirect URI patterns ("*" matches within one path segment or port) that dynamic registration accepts. Empty: any URI that passes the built-in rules.',
@@ -217,6 +265,14 @@ export const settings = {
     required: 'never',
     default: '',
     example: '',
+  },
+  DCR_UNUSED_CLIENT_TTL_SECONDS: {
+    description: 'How long a dynamically registered client lives until tokens are first issued to it; once used, it lives REFRESH_TOKEN_TTL_SECONDS after its last use. Unused registrations then disappear by themselves.',
+    fix: 'use a whole number of seconds between 600 and 2592000 (30 days).',
+    schema: seconds(600, 2592000),
+    required: 'never',
+    default: '86400',
+    example: '86400',
   },
   CIMD_ALLOW_LOOPBACK: {
     description: 'Allow client-ID metadata documents on loopback addresses (dev mode only, for the local stack).',

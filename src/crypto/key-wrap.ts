@@ -8,7 +8,7 @@ const hkdfAsync = promisify(hkdf);
  * What a bearer secret unlocks. Each purpose derives a different wrapping key from the same secret,
  * so a key wrapped for a refresh token can never be unwrapped by treating that token as a code.
  */
-export type WrapPurpose = 'refresh-token' | 'authorization-code' | 'authorization-state';
+export type WrapPurpose = 'refresh-token' | 'refresh-successor' | 'authorization-code' | 'authorization-state';
 
 /** A fresh random 256-bit data key (one per grant). */
 export function createDataKey(): Uint8Array {

@@ -1,7 +1,8 @@
 import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import { ManagedIdentityCredential, type TokenCredential } from '@azure/identity';
+import type { TokenCredential } from '@azure/identity';
 import type { Config } from '../config/index.js';
+import { lazyManagedIdentity } from './managed-identity.js';
 
 /** The audience of federated-credential assertions (public cloud; national clouds use their own). */
 export const TOKEN_EXCHANGE_SCOPE = 'api://AzureADTokenExchange/.default';
@@ -34,14 +35,8 @@ export function clientCredential(config: Config, deps: CredentialDeps = {}): Cli
     case 'certificate':
       return { clientCertificate: loadCertificate(entra.certificatePath!) };
     case 'managed_identity': {
-      let credential = deps.managedIdentity;
-      const lazy: TokenCredential = {
-        getToken: (scopes, options) => {
-          credential ??= new ManagedIdentityCredential({ clientId: entra.managedIdentityClientId });
-          return credential.getToken(scopes, options);
-        },
-      };
-      return { clientAssertion: managedIdentityAssertion(lazy, deps.now) };
+      const credential = deps.managedIdentity ?? lazyManagedIdentity(entra.managedIdentityClientId);
+      return { clientAssertion: managedIdentityAssertion(credential, deps.now) };
     }
   }
 }

@@ -1,4 +1,5 @@
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
+import { OpenedCache } from '../crypto/opened-cache.js';
 import { InvalidTokenError } from '../oauth/errors.js';
 import type { EntraUser } from './user.js';
 
@@ -16,6 +17,10 @@ import type { EntraUser } from './user.js';
  *   each allowed tenant.
  * - `aud` is `{apiClientId}` or `api://{apiClientId}`; `scp` must contain the API scope (so app-only
  *   tokens, which have `roles` but no `scp`, and tokens for other resources such as Graph are refused).
+ * - A token found valid is remembered (`OpenedCache`: by digest, bounded) until its `exp` plus the
+ *   tolerance, so the tools, which re-validate the session's Entra token on every call, check the RS256
+ *   signature once per token rather than once per call. Consequence: a signing key Entra withdraws stops
+ *   a token already seen here only when that token expires (at most about an hour).
  */
 export interface EntraTokenValidatorOptions {
   authorityHost: string;
@@ -28,6 +33,8 @@ export interface EntraTokenValidatorOptions {
   now?: () => number;
   /** Minimum time between two key-set fetches (an unknown `kid` waits for it); default `JWKS_COOLDOWN_MS`. */
   jwksCooldownMs?: number;
+  /** How many validated tokens to remember; default 10 000. */
+  validatedCacheEntries?: number;
 }
 
 /** What the gateway uses from a valid Entra access token. */
@@ -67,6 +74,7 @@ export function createEntraTokenValidator(options: EntraTokenValidatorOptions): 
   const now = options.now ?? Date.now;
   const audiences = [options.apiClientId, `api://${options.apiClientId}`];
   let discovered: Promise<Discovered> | undefined;
+  const validated = new OpenedCache<EntraTokenClaims>(options.validatedCacheEntries);
 
   function discover(): Promise<Discovered> {
     if (!discovered) {
@@ -80,6 +88,9 @@ export function createEntraTokenValidator(options: EntraTokenValidatorOptions): 
 
   return {
     async validate(token) {
+      const cacheKey = OpenedCache.key(token);
+      const known = validated.get(cacheKey, now());
+      if (known) return known;
       let meta = await discover().catch(() => {
         throw new InvalidTokenError('Entra ID token keys are unavailable right now; try again shortly.');
       });
@@ -101,7 +112,10 @@ export function createEntraTokenValidator(options: EntraTokenValidatorOptions): 
       } catch (error) {
         throw new InvalidTokenError(describe(error));
       }
-      return checkClaims(payload, meta.issuerTemplates, options);
+      const claims = checkClaims(payload, meta.issuerTemplates, options);
+      // Until jose's own `exp` check (with the tolerance) would refuse it.
+      validated.set(cacheKey, claims, (claims.exp + ENTRA_CLOCK_TOLERANCE_SECONDS) * 1000);
+      return claims;
     },
   };
 }

@@ -1,10 +1,9 @@
-import {
+import type {
   ConfidentialClientApplication,
-  LogLevel,
-  type ICachePlugin,
-  type INetworkModule,
-  type NetworkRequestOptions,
-  type NetworkResponse,
+  ICachePlugin,
+  INetworkModule,
+  NetworkRequestOptions,
+  NetworkResponse,
 } from '@azure/msal-node';
 import type { Config } from '../config/index.js';
 import { fetchAuthorityMetadata, type FetchLike } from './authority.js';
@@ -32,6 +31,8 @@ export interface ConfidentialClientOptions extends CredentialDeps {
 export async function createConfidentialClient(config: Config, options: ConfidentialClientOptions = {}): Promise<ConfidentialClientApplication> {
   const { authorityHost, tenantId, clientId } = config.entra;
   const fetchFn = options.fetch ?? fetch;
+  // Loaded on first use (the first sign-in or tool call), not at start-up: MSAL is large.
+  const { ConfidentialClientApplication, LogLevel } = await import('@azure/msal-node');
   const metadata = await fetchAuthorityMetadata(authorityHost, tenantId, fetchFn);
   const host = new URL(authorityHost).host;
   return new ConfidentialClientApplication({

@@ -8,6 +8,8 @@ import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
 import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
 import { isStoreUnavailable } from '../store/availability.js';
+import { clientAddress } from '../http/client-address.js';
+import { TooManyRequestsError } from '../http/rate-limit.js';
 
 /** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
 export function registerAuthorizeFunctions(deps: Deps): void {
@@ -37,7 +39,19 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     }
   };
 
-  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(handleAuthorize) });
+  const { rateLimits } = deps;
+  const authorize: typeof handleAuthorize = async (request, flowDeps, log) => {
+    try {
+      rateLimits.authorize.take(clientAddress(request.headers, rateLimits.trustedHops));
+    } catch (err) {
+      if (!(err instanceof TooManyRequestsError)) throw err;
+      log.warn('authorize: rate limit reached for a client address');
+      const refused = errorPage(err, 429);
+      return { ...refused, headers: { ...refused.headers, 'Retry-After': String(err.retryAfterSeconds) } };
+    }
+    return handleAuthorize(request, flowDeps, log);
+  };
+  app.http('authorize', { route: 'authorize', methods: ['GET'], authLevel: 'anonymous', handler: page(authorize) });
   app.http('consent', { route: 'consent', methods: ['GET', 'POST'], authLevel: 'anonymous', handler: page(handleConsent) });
   app.http('callback', { route: 'callback', methods: ['GET'], authLevel: 'anonymous', handler: page(handleCallback) });
 }

@@ -1,4 +1,6 @@
+import { clientAddress } from './client-address.js';
 import { isPreflight, preflightResponse, withCors } from './cors.js';
+import type { RateLimiter } from './rate-limit.js';
 import { errorResponse, type ErrorLogger } from './respond.js';
 import type { HttpInput, HttpOutput } from './types.js';
 
@@ -23,5 +25,13 @@ export function corsOAuthEndpoint(handler: OAuthHandler) {
     } catch (error) {
       return withCors(errorResponse(error, log));
     }
+  };
+}
+
+/** `handler`, counted against `limiter` by client address first (preflights, answered earlier, are not counted). */
+export function rateLimited(limiter: RateLimiter, trustedHops: number, handler: OAuthHandler): OAuthHandler {
+  return async (request) => {
+    limiter.take(clientAddress(request.headers, trustedHops));
+    return handler(request);
   };
 }

@@ -1,5 +1,6 @@
 import { OAuthError, ServerError, TemporarilyUnavailableError } from '../oauth/errors.js';
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../store/availability.js';
+import { TooManyRequestsError } from './rate-limit.js';
 import type { HttpOutput } from './types.js';
 
 /** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
@@ -22,6 +23,7 @@ export type ErrorLogger = (message: string, error: unknown) => void;
  * generic `server_error` (its details go to the log only, never to the client).
  */
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
+  if (error instanceof TooManyRequestsError) return oauthErrorResponse(error, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof OAuthError) return oauthErrorResponse(error);
   if (isStoreUnavailable(error)) {
     log?.('Cosmos DB is unavailable; answered 503', error);

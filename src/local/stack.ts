@@ -220,6 +220,8 @@ function gatewaySettings(input: SettingsInput): Record<string, string> {
     TOKEN_ENCRYPTION_KEYS: `k1:${randomSecret()}`,
     COOKIE_SECRET: randomSecret(),
     CIMD_ALLOW_LOOPBACK: 'true',
+    // MCP Inspector's UI, on its default port, may call the MCP endpoints from the browser.
+    MCP_ALLOWED_ORIGINS: 'http://localhost:6274,http://127.0.0.1:6274',
     MCP_EXTENSION_URL: `${gatewayUrl}/runtime/webhooks/mcp`,
     MCP_EXTENSION_KEY: mcpExtensionKey,
   };

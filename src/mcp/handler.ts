@@ -1,4 +1,4 @@
-import { InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
+import { AccessDeniedError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
 import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
 import { isStoreUnavailable } from '../store/availability.js';
 import { formatScope } from '../oauth/scopes.js';
@@ -9,9 +9,10 @@ import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.
 import { forwardToExtension } from './forward.js';
 import type { GrantService } from '../oauth/grants.js';
 import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './headers.js';
+import { createOriginPolicy } from './origin.js';
 import { ALLOWED_METHODS, matchMcpPath, type McpEndpoint } from './paths.js';
 import type { RingKey } from './sealed.js';
-import { SESSION_HEADER, sealToolSession } from './session-header.js';
+import { createToolSessionSealer, SESSION_HEADER } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
 import { createSseRewriter } from './sse-rewrite.js';
 import { stepUpFor, StepUpRequiredError } from './step-up.js';
@@ -33,6 +34,8 @@ export interface McpResponse {
 
 export interface McpGatewayOptions {
   baseUrl: string;
+  /** Origins a browser may call the MCP endpoints from, besides the gateway's own (`MCP_ALLOWED_ORIGINS`). */
+  allowedOrigins?: readonly string[];
   /** `…/runtime/webhooks/mcp` */
   extensionUrl: string;
   /** The `mcp_extension` system key (absent on Core Tools, which checks no keys). */
@@ -62,10 +65,15 @@ export type McpHandler = (request: McpRequest, logError?: ErrorLog) => Promise<M
 export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler {
   const now = options.now ?? Date.now;
   const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(REQUIRED_SCOPES) };
+  const originAllowed = createOriginPolicy(options.baseUrl, options.allowedOrigins ?? []);
+  const sealToolSession = createToolSessionSealer(options.keyRing, options.sessionLifetimeSeconds);
 
   async function handle(request: McpRequest, logError?: ErrorLog): Promise<McpResponse> {
     const endpoint = matchMcpPath(request.url);
     if (!endpoint) throw new NotFoundError('There is nothing here. The MCP endpoints are /mcp (streamable HTTP) and /mcp/sse (legacy SSE).');
+    if (!originAllowed(request.headers.get('origin'))) {
+      throw new AccessDeniedError('Requests from this Origin are not allowed; the operator can add it to MCP_ALLOWED_ORIGINS.');
+    }
     const principal = await authenticateMcpRequest(options.authenticator, request.headers.get('authorization'));
     const method = request.method.toUpperCase();
     const allowed = ALLOWED_METHODS[endpoint];
@@ -101,7 +109,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       if (stepUp) throw new StepUpRequiredError(stepUp);
     }
     const gatewayHeaders: Record<string, string> = {
-      [SESSION_HEADER]: await sealToolSession(options.keyRing, principal, now(), options.sessionLifetimeSeconds),
+      [SESSION_HEADER]: await sealToolSession(principal, now()),
     };
     if (options.extensionKey) gatewayHeaders['x-functions-key'] = options.extensionKey;
     const transform =

@@ -23,6 +23,23 @@ const HOP_BY_HOP = new Set([
 export const GATEWAY_HEADER_PREFIX = 'x-mcp-gateway-';
 
 /**
+ * A header name as the tool side matches it: lower case, without `-` and `_`. The extension may hand the
+ * tool the headers under renamed keys (camel-cased), so the tool matches names this loosely; the gateway
+ * must strip client headers with the same normalisation, or `x_mcp_gateway_session` would slip through
+ * the prefix check and reach the tool as a second session header.
+ */
+export function normaliseHeaderName(name: string): string {
+  return name.toLowerCase().replace(/[-_]/g, '');
+}
+
+const GATEWAY_HEADER_KEY = normaliseHeaderName(GATEWAY_HEADER_PREFIX);
+
+/** True for any spelling of a gateway-only header (`X-MCP-Gateway-…`, `x_mcp_gateway_…`, `xmcpgateway…`). */
+export function isGatewayHeader(name: string): boolean {
+  return normaliseHeaderName(name).startsWith(GATEWAY_HEADER_KEY);
+}
+
+/**
  * Never forwarded to the extension: the client's credentials (no token passthrough: the tool gets the
  * Entra token through the gateway's session header instead), the client's attempt at the extension's
  * key, the browser's cookies, and `accept-encoding` (fetch decodes bodies, so a compressed upstream
@@ -46,7 +63,7 @@ export function upstreamRequestHeaders(incoming: Headers, gatewayHeaders: Record
   incoming.forEach((value, name) => {
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || REQUEST_DENIED.has(lower) || listed.has(lower)) return;
-    if (lower.startsWith(GATEWAY_HEADER_PREFIX)) return;
+    if (isGatewayHeader(lower)) return;
     out.set(lower, value);
   });
   for (const [name, value] of Object.entries(gatewayHeaders)) out.set(name, value);
@@ -60,7 +77,7 @@ export function clientResponseHeaders(upstream: Headers): Headers {
   upstream.forEach((value, name) => {
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || RESPONSE_DENIED.has(lower) || listed.has(lower)) return;
-    if (lower.startsWith(GATEWAY_HEADER_PREFIX)) return;
+    if (isGatewayHeader(lower)) return;
     out.set(lower, value);
   });
   return out;

@@ -1,4 +1,5 @@
 import { EncryptJWT, jwtDecrypt, type JWTPayload } from 'jose';
+import { OpenedCache } from '../crypto/opened-cache.js';
 
 export interface RingKey {
   kid: string;
@@ -27,8 +28,30 @@ export async function sealClaims(
     .encrypt(active.key);
 }
 
+/**
+ * Values already opened, per key ring (the app has one; a test that builds another ring gets its own
+ * cache): a session's tool calls carry the same header and its SSE messages the same endpoint state, so
+ * each is decrypted once and then served by digest until its `exp` (`OpenedCache`).
+ */
+const openedByRing = new WeakMap<readonly RingKey[], OpenedCache<JWTPayload>>();
+
 /** Opens a value made by `sealClaims` with the same `typ`; throws (without the value in the message) otherwise. */
 export async function openClaims(ring: readonly RingKey[], typ: string, sealed: string, nowMs: number): Promise<JWTPayload> {
+  let opened = openedByRing.get(ring);
+  if (!opened) {
+    opened = new OpenedCache<JWTPayload>();
+    openedByRing.set(ring, opened);
+  }
+  const cacheKey = OpenedCache.key(typ, sealed);
+  const known = opened.get(cacheKey, nowMs);
+  if (known) return { ...known };
+  const payload = await decryptClaims(ring, typ, sealed, nowMs);
+  // jose refuses the value from its `exp` on (no clock tolerance here): the entry ends then too.
+  opened.set(cacheKey, { ...payload }, (payload.exp as number) * 1000);
+  return payload;
+}
+
+async function decryptClaims(ring: readonly RingKey[], typ: string, sealed: string, nowMs: number): Promise<JWTPayload> {
   const byKid = new Map(ring.map((k) => [k.kid, k.key]));
   try {
     const { payload } = await jwtDecrypt(

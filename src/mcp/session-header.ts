@@ -1,3 +1,5 @@
+import type { JWTPayload } from 'jose';
+import { OpenedCache } from '../crypto/opened-cache.js';
 import { openClaims, sealClaims, type RingKey } from './sealed.js';
 import type { McpPrincipal } from './authenticate.js';
 
@@ -59,9 +61,15 @@ export async function sealToolSession(
   nowMs: number,
   maxLifetimeSeconds: number,
 ): Promise<string> {
+  const exp = principal.kind === 'entra' ? principal.expiresAt : Math.floor(nowMs / 1000) + maxLifetimeSeconds;
+  return sealClaims(ring, SESSION_TYP, { ...sessionClaims(principal) }, exp);
+}
+
+/** What the header holds for `principal` (without `iat`/`exp`, which sealing adds). */
+function sessionClaims(principal: McpPrincipal): GrantClaims | EntraClaims {
   const common: CommonClaims = { sub: principal.oid, tid: principal.tid, cid: principal.clientId, scope: principal.scopes.join(' ') };
   if (principal.kind === 'grant') {
-    const claims: GrantClaims = {
+    return {
       ...common,
       k: 'grant',
       sid: principal.grantId,
@@ -71,15 +79,38 @@ export async function sealToolSession(
       roles: principal.roles,
       groups: principal.groups,
     };
-    return sealClaims(ring, SESSION_TYP, { ...claims }, Math.floor(nowMs / 1000) + maxLifetimeSeconds);
   }
-  const claims: EntraClaims = { ...common, k: 'entra', at: principal.entraToken };
-  return sealClaims(ring, SESSION_TYP, { ...claims }, principal.expiresAt);
+  return { ...common, k: 'entra', at: principal.entraToken };
+}
+
+/** How long the gateway reuses one sealed header for the same session (it is sealed per request otherwise). */
+export const SESSION_HEADER_REUSE_MS = 60_000;
+
+/**
+ * `sealToolSession` for the gateway's hot path: the same session (same claims) gets the same sealed value
+ * for up to `SESSION_HEADER_REUSE_MS`, instead of a fresh AES-GCM encryption per request. The value's
+ * `exp` is then at most that much earlier than a fresh one's, and never later; a direct Entra token's
+ * value is never reused past the token's own expiry.
+ */
+export function createToolSessionSealer(ring: readonly RingKey[], maxLifetimeSeconds: number, maxEntries = 10_000) {
+  const sealedFor = new OpenedCache<string>(maxEntries);
+  return async (principal: McpPrincipal, nowMs: number): Promise<string> => {
+    const key = OpenedCache.key(JSON.stringify(sessionClaims(principal)));
+    const reused = sealedFor.get(key, nowMs);
+    if (reused) return reused;
+    const sealed = await sealToolSession(ring, principal, nowMs, maxLifetimeSeconds);
+    const expiresAtMs = (principal.kind === 'entra' ? principal.expiresAt : Math.floor(nowMs / 1000) + maxLifetimeSeconds) * 1000;
+    sealedFor.set(key, sealed, Math.min(nowMs + SESSION_HEADER_REUSE_MS, expiresAtMs));
+    return sealed;
+  };
 }
 
 /** Throws `SealedValueError` when the value is expired, altered or not a tool session. */
 export async function openToolSession(ring: readonly RingKey[], sealed: string, nowMs: number): Promise<ToolSession> {
-  const payload = await openClaims(ring, SESSION_TYP, sealed, nowMs);
+  return parseToolSession(await openClaims(ring, SESSION_TYP, sealed, nowMs));
+}
+
+function parseToolSession(payload: JWTPayload): ToolSession {
   const text = (name: string): string => {
     const value = payload[name];
     if (typeof value !== 'string') throw new TypeError(`the tool session lacks "${name}"`);

@@ -1,5 +1,6 @@
 import { decodeJwt } from 'jose';
 import type { GrantService } from '../oauth/grants.js';
+import { normaliseHeaderName } from './headers.js';
 import { SESSION_HEADER, openToolSession, type ToolSession } from './session-header.js';
 import type { RingKey } from './sealed.js';
 import type { EntraUser } from '../entra/user.js';
@@ -44,12 +45,8 @@ export class ToolSessionUnavailableError extends Error {
   override readonly name = 'ToolSessionUnavailableError';
 }
 
-const HEADER_KEY = normaliseName(SESSION_HEADER);
-
 /** `x-mcp-gateway-session`, `X-Mcp-Gateway-Session` and `xMcpGatewaySession` all normalise alike. */
-function normaliseName(name: string): string {
-  return name.toLowerCase().replace(/[-_]/g, '');
-}
+const HEADER_KEY = normaliseHeaderName(SESSION_HEADER);
 
 /**
  * The session header's value from the tool argument. The extension passes the request headers as
@@ -62,7 +59,7 @@ export function sessionHeaderFrom(toolArgument: unknown): string | undefined {
   const headers = transport?.properties?.headers;
   if (!headers || typeof headers !== 'object') return undefined;
   const values = Object.entries(headers as Record<string, unknown>)
-    .filter(([name]) => normaliseName(name) === HEADER_KEY)
+    .filter(([name]) => normaliseHeaderName(name) === HEADER_KEY)
     .map(([, value]) => (Array.isArray(value) && value.length === 1 ? value[0] : value));
   if (values.length !== 1 || typeof values[0] !== 'string' || values[0].includes(',')) return undefined;
   return values[0];

@@ -16,6 +16,7 @@ export function createMcpHandlerFromDeps(deps: Pick<Deps, 'config' | 'grants'>):
     : undefined;
   return createMcpGatewayHandler({
     baseUrl: config.baseUrl,
+    allowedOrigins: config.mcpAllowedOrigins,
     extensionUrl: config.mcpExtension.url,
     extensionKey: config.mcpExtension.key,
     keyRing: config.tokens.encryptionKeys,

@@ -31,6 +31,7 @@ export const CONSENT_FORM_TTL_SECONDS = 10 * 60;
  */
 export async function handleAuthorize(request: HttpInput, deps: BrowserFlowDeps, log: FlowLog): Promise<FlowResponse> {
   let validated: ValidatedAuthorization;
+  const cookies = readCookies(request);
   try {
     validated = await validateAuthorizationRequest(new URL(request.url).searchParams, deps.clients, deps.config.mcpResource);
   } catch (err) {
@@ -39,14 +40,20 @@ export async function handleAuthorize(request: HttpInput, deps: BrowserFlowDeps,
       return errorPage(err.error);
     }
     if (err instanceof ClientRedirectError) {
-      log.info(`authorize: refused, redirecting ${err.error.errorCode} to the client`);
-      return errorRedirect(err.error, err.redirectUri, err.clientState, deps.config.baseUrl);
+      // Anyone can register a redirect URI (DCR) or host a metadata document naming one, so a valid
+      // redirect URI alone does not make an error redirect safe: it would be an open redirector
+      // (RFC 9700 §4.11.2). Errors go to the client only once this browser approved the client and URI.
+      if (await isConsentRemembered(deps.signed, cookies, err.consentKey, [], deps.now())) {
+        log.info(`authorize: refused, redirecting ${err.error.errorCode} to the approved client ${err.consentKey.clientId}`);
+        return errorRedirect(err.error, err.redirectUri, err.clientState, deps.config.baseUrl);
+      }
+      log.info(`authorize: refused ${err.error.errorCode} for client ${err.consentKey.clientId}, not yet approved in this browser: error page`);
+      return errorPage(err.error);
     }
     throw err;
   }
   const { client, request: authorization, registeredRedirectUri } = validated;
   const consentKey = { clientId: client.clientId, redirectUri: registeredRedirectUri };
-  const cookies = readCookies(request);
   const started = await startUpstream(authorization, deps);
   const binding = bindingCookie(started.state, started.browserBinding);
 

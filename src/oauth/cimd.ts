@@ -33,10 +33,18 @@ function refuse(clientId: string, problem: string): never {
 
 /**
  * The draft's rules for the URL itself (§3): https, a path other than `/`, no `.`/`..` segments, no
- * fragment, no user information. With `allowLoopback` (dev only) http to a loopback host is accepted too.
+ * fragment, no user information; with `allowLoopback` (dev only) http to a loopback host is accepted too.
+ * And canonical form: no whitespace or control characters (WHATWG parsing drops tabs and newlines, so
+ * such an id would be fetched as one URL yet logged and cached as another, forging log lines), nothing
+ * `new URL(id).href` would change (case, default port, encoding), and no query string (the draft says
+ * SHOULD NOT; a query would also give one document endless cache keys).
  */
 export function validateClientIdUrl(clientId: string, allowLoopback: boolean): URL {
-  if (clientId.length > 2000) refuse(clientId, 'is longer than 2000 characters');
+  // Refusals that must not echo the id: it may hold characters that break a log line or a page.
+  if (clientId.length > 2000) throw new InvalidClientError('The client_id is longer than 2000 characters.');
+  if (/[\u0000-\u0020\u007f-\u00a0\u2028\u2029]/.test(clientId)) {
+    throw new InvalidClientError('The client_id contains whitespace or control characters; a client ID metadata document URL cannot.');
+  }
   let url: URL;
   try {
     url = new URL(clientId);
@@ -48,9 +56,11 @@ export function validateClientIdUrl(clientId: string, allowLoopback: boolean): U
   }
   if (clientId.includes('#')) refuse(clientId, 'contains a fragment');
   if (url.username || url.password || /^https?:\/\/[^/?]*@/i.test(clientId)) refuse(clientId, 'contains user information');
-  const rawPath = clientId.replace(/^https?:\/\/[^/?]*/i, '').split('?', 1)[0] ?? '';
+  if (clientId.includes('?')) refuse(clientId, 'contains a query string; a client ID metadata document URL must not have one');
+  const rawPath = clientId.replace(/^https?:\/\/[^/?]*/i, '');
   if (rawPath === '' || rawPath === '/') refuse(clientId, 'has no path; the metadata document URL needs one');
   if (rawPath.split('/').some((s) => /^(\.|%2e){1,2}$/i.test(s))) refuse(clientId, 'contains a "." or ".." path segment');
+  if (url.href !== clientId) refuse(clientId, `is not in canonical form; use exactly "${url.href.slice(0, 200)}"`);
   return url;
 }
 
@@ -70,6 +80,8 @@ export interface CimdOptions {
   maxBytes?: number;
   cacheEntries?: number;
   now?: () => number;
+  /** Where fetch failures are explained to the operator (the caller gets a generic message). */
+  log?: (message: string) => void;
 }
 
 export interface CimdResolver {
@@ -91,8 +103,13 @@ async function fetchDocument(clientId: string, options: CimdOptions): Promise<{ 
       resolve: options.resolveHost,
     });
   } catch (error) {
-    if (error instanceof SafeFetchError) refuse(clientId, `could not be fetched as a client ID metadata document (${error.message})`);
-    throw error;
+    if (!(error instanceof SafeFetchError)) throw error;
+    // Anonymous callers learn only that the fetch failed: telling "resolves to a private address" from
+    // "could not be resolved" or "timed out" would let anyone map the gateway's network. The operator
+    // gets the detail.
+    options.log?.(`cimd: fetching the metadata document ${clientId} failed (${error.reason}): ${error.message}`);
+    if (error.reason === 'too_large') refuse(clientId, `serves a document larger than ${options.maxBytes ?? CIMD_MAX_BYTES} bytes`);
+    refuse(clientId, 'could not be fetched as a client ID metadata document (the host is not public, not reachable, or did not answer in time)');
   }
   if (response.status !== 200) refuse(clientId, `could not be fetched as a client ID metadata document: HTTP ${response.status}`);
   if (!isJson(response.headers['content-type'])) refuse(clientId, 'serves a document that is not JSON (Content-Type must be application/json)');
@@ -123,25 +140,46 @@ function clientFromDocument(clientId: string, document: unknown, options: CimdOp
   }
 }
 
-/** A resolver with its own bounded cache (successes by `Cache-Control`, failures briefly). */
+/**
+ * A resolver with bounded caches: good clients by `Cache-Control`; failures briefly, in a cache of their
+ * own, so a flood of bad URLs cannot evict the clients in use. Concurrent resolves of one uncached URL
+ * share one fetch.
+ */
 export function createCimdResolver(options: CimdOptions): CimdResolver {
   const now = options.now ?? Date.now;
-  const cache = new LruCache<RegisteredClient | InvalidClientError>(options.cacheEntries ?? 1000, now);
+  const entries = options.cacheEntries ?? 1000;
+  const good = new LruCache<RegisteredClient>(entries, now);
+  const failed = new LruCache<InvalidClientError>(entries, now);
+  const inFlight = new Map<string, Promise<RegisteredClient>>();
+
+  async function load(clientId: string): Promise<RegisteredClient> {
+    try {
+      const { document, ttlSeconds } = await fetchDocument(clientId, options);
+      const client = clientFromDocument(clientId, document, options, now());
+      good.set(clientId, client, ttlSeconds * 1000);
+      return client;
+    } catch (error) {
+      if (error instanceof InvalidClientError) failed.set(clientId, error, FAILURE_CACHE_MS);
+      throw error;
+    } finally {
+      inFlight.delete(clientId);
+    }
+  }
+
   return {
     async resolve(clientId) {
-      const cached = cache.get(clientId);
-      if (cached instanceof InvalidClientError) throw cached;
+      // Validated before any cache: only canonical ids become cache keys.
+      validateClientIdUrl(clientId, options.allowLoopback);
+      const cached = good.get(clientId);
       if (cached) return cached;
-      try {
-        validateClientIdUrl(clientId, options.allowLoopback);
-        const { document, ttlSeconds } = await fetchDocument(clientId, options);
-        const client = clientFromDocument(clientId, document, options, now());
-        cache.set(clientId, client, ttlSeconds * 1000);
-        return client;
-      } catch (error) {
-        if (error instanceof InvalidClientError) cache.set(clientId, error, FAILURE_CACHE_MS);
-        throw error;
+      const failure = failed.get(clientId);
+      if (failure) throw failure;
+      let pending = inFlight.get(clientId);
+      if (!pending) {
+        pending = load(clientId);
+        inFlight.set(clientId, pending);
       }
+      return pending;
     },
   };
 }

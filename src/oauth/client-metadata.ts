@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, type ClientMetadata, type TokenEndpointAuthMethod } from './client.js';
-import { InvalidClientMetadataError } from './errors.js';
+import { InvalidClientMetadataError, InvalidRedirectUriError } from './errors.js';
 import { isLoopbackHost, validateRedirectUris } from './redirect-uri.js';
 import { formatScope, registrableScopes } from './scopes.js';
 
@@ -36,6 +36,7 @@ export const ClientMetadataInputSchema = z.object({
   contacts: z.array(text(320)).max(10, 'must have at most 10 entries').optional(),
   software_id: text(200).optional(),
   software_version: text(100).optional(),
+  application_type: z.enum(['web', 'native'], { message: 'must be "web" or "native"' }).optional(),
 });
 
 export interface MetadataPolicy {
@@ -68,6 +69,24 @@ function checkClientName(name: string | undefined, allowlist: readonly string[])
     throw new InvalidClientMetadataError(
       `client_name ${name ? `"${name}"` : '(missing)'} is not allowed by this server's policy; accepted client names contain one of: ${allowlist.join(', ')}.`,
     );
+  }
+}
+
+/**
+ * `application_type` (OpenID Connect Dynamic Client Registration §2, which MCP clients send): a `web`
+ * client's redirect URIs are https, or http on loopback as native clients use, never a private-use
+ * scheme (a web application cannot receive one). A `native` client's are loopback URLs and private-use
+ * schemes — and https too, because VS Code registers as `native` with its https relay
+ * (`https://vscode.dev/redirect`) beside its loopback URIs. Absent: both kinds are accepted (most MCP
+ * clients do not send it), under the general redirect URI rules.
+ */
+function checkApplicationType(type: 'web' | 'native' | undefined, redirectUris: readonly string[]): void {
+  if (type !== 'web') return;
+  for (const uri of redirectUris) {
+    const { protocol } = new URL(uri);
+    if (protocol !== 'https:' && protocol !== 'http:') {
+      throw new InvalidRedirectUriError(`The redirect URI "${uri.slice(0, 200)}" uses a private-use scheme, which a web application cannot receive; register it with application_type "native".`);
+    }
   }
 }
 
@@ -107,6 +126,7 @@ export function parseClientMetadata(input: unknown, policy: MetadataPolicy): Cli
   if (!parsed.success) throw new InvalidClientMetadataError(`Invalid client metadata: ${describeIssues(parsed.error)}.`);
   const m = parsed.data;
   const redirectUris = validateRedirectUris(m.redirect_uris, policy.redirectUriAllowlist);
+  checkApplicationType(m.application_type, redirectUris);
   const grantTypes = m.grant_types ? [...new Set(m.grant_types)] : [...GRANT_TYPES];
   checkSubset('grant_types', grantTypes, GRANT_TYPES);
   if (!grantTypes.includes('authorization_code')) {
@@ -124,6 +144,7 @@ export function parseClientMetadata(input: unknown, policy: MetadataPolicy): Cli
     grant_types: grantTypes,
     response_types: responseTypes,
     scope: formatScope(registrableScopes(m.scope)),
+    ...(m.application_type ? { application_type: m.application_type } : {}),
     ...descriptiveFields(m),
   };
 }

@@ -26,6 +26,8 @@ export interface ClientMetadata {
   contacts?: string[];
   software_id?: string;
   software_version?: string;
+  /** OpenID Connect DCR: which redirect URIs the client may use (see `client-metadata.ts`). */
+  application_type?: 'web' | 'native';
 }
 
 export interface RegisteredClient {
@@ -40,6 +42,8 @@ export interface RegisteredClient {
   secretHash?: string;
   /** When the client was registered (DCR) or its document fetched (CIMD), in seconds since the epoch. */
   issuedAt: number;
+  /** DCR only: epoch ms after which the registration is gone (moved forward by each use). */
+  expiresAt?: number;
 }
 
 /** 128 random bits: unguessable, so a client ID cannot be enumerated or predicted. */

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DecryptionError } from '../crypto/aead.js';
+import { OpenedCache } from '../crypto/opened-cache.js';
 import { createDataKey, unwrapDataKey, wrapDataKey } from '../crypto/key-wrap.js';
 import type { CodeStore } from '../store/codes.js';
 import type { GrantRecord, GrantStore, GrantUser, Versioned } from '../store/grants.js';
@@ -76,9 +77,10 @@ export interface AuthenticatedAccess {
  * - `redeemCode`: `invalid_grant` unless client, redirect URI, resource and PKCE verifier all match
  *   (a mismatch does not use the code up). The code is consumed atomically; presenting a consumed
  *   code again revokes the grant and every token it issued (RFC 9700 §4.5).
- * - `refresh`: rotates the refresh token (RFC 9700 §4.14.2). The previous token stays usable until
- *   the new one is first used; presenting any older token of the grant revokes the grant. Two
- *   concurrent refreshes with one token: one wins, the other gets `invalid_grant`. `scope` may only
+ * - `refresh`: rotates the refresh token (RFC 9700 §4.14.2). Presenting the retired token again —
+ *   a retry, or concurrent refreshes with one token — answers the very same new pair, until the new
+ *   refresh token is first used and at most the grace window (`refreshTokenGraceSeconds`) after the
+ *   rotation; after that, or with any older token of the grant, it is reuse and revokes the grant. `scope` may only
  *   narrow (`invalid_scope` otherwise), and the narrowing applies to the new access token only.
  * - `revoke` (RFC 7009): an access or refresh token revokes its whole grant; an unknown, malformed or
  *   other client's token is ignored silently, as RFC 7009 §2.2 asks.
@@ -114,6 +116,8 @@ export interface GrantServiceOptions {
   refreshTokens: RefreshTokenStore;
   accessTokens: AccessTokenCodec;
   refreshTokenTtlSeconds: number;
+  /** How long a retired refresh token is answered with the same successor; default 60 s. */
+  refreshTokenGraceSeconds?: number;
   refreshUpstream: RefreshUpstream;
   /** Epoch milliseconds; injectable so tests move time without sleeping. */
   now?: () => number;
@@ -128,7 +132,13 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
   const now = options.now ?? Date.now;
   const cache = new GrantCache(options.cache?.maxEntries ?? 10_000, options.cache?.freshForMs ?? 30_000);
   const dataKeys = new WeakMap<CreatedGrant, Uint8Array>();
-  const renewal = { grants, refreshUpstream: options.refreshUpstream, nowMs: now, onGrant: (g: Versioned<GrantRecord>) => cache.set(g, now()) };
+  const renewal = {
+    grants,
+    refreshUpstream: options.refreshUpstream,
+    nowMs: now,
+    onGrant: (g: Versioned<GrantRecord>) => cache.set(g, now()),
+    opened: new OpenedCache<EntraAccessToken>(options.cache?.maxEntries ?? 10_000),
+  };
 
   async function revokeGrant(grantId: string, reason: string): Promise<void> {
     cache.delete(grantId);
@@ -139,6 +149,7 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
     refreshTokens,
     accessTokens,
     refreshTtlMs: options.refreshTokenTtlSeconds * 1000,
+    refreshGraceMs: (options.refreshTokenGraceSeconds ?? 60) * 1000,
     now,
     revokeGrant,
   };
@@ -204,10 +215,14 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
       if (!isWellFormedSecret(code)) throw new InvalidGrantError('The authorization code is malformed.');
       const lookup = await codes.find(hashSecret(code), now());
       if (lookup.status === 'unknown') throw new InvalidGrantError('The authorization code is unknown or has expired.');
+      // Only the code's own client may trigger the replay revocation: another client presenting a
+      // stolen, already-used code must not be able to end the victim's session (RFC 9700 §4.5).
+      if (lookup.record.clientId !== params.clientId) {
+        throw new InvalidGrantError('The authorization code was issued to another client.');
+      }
       if (lookup.status === 'consumed') return replayed(lookup.record.grantId);
       if (lookup.status === 'expired') throw new InvalidGrantError('The authorization code has expired (codes live 5 minutes); sign in again.');
       const { record, etag } = lookup;
-      if (record.clientId !== params.clientId) throw new InvalidGrantError('The authorization code was issued to another client.');
       if (record.redirectUri !== params.redirectUri) {
         throw new InvalidGrantError('redirect_uri does not match the one of the authorization request.');
       }

@@ -10,10 +10,16 @@ import { SUPPORTED_SCOPES } from './scopes.js';
  * because clients compare it byte for byte with the URL they derived the metadata URL from.
  */
 
-/** RFC 9728 protected-resource metadata for the MCP endpoint. */
-export function protectedResourceMetadata(config: Config) {
+/**
+ * RFC 9728 protected-resource metadata. `resourcePath` is the path the client fetched it for (`/mcp` or
+ * `/mcp/sse`): RFC 9728 §3.3 has the client check that `resource` is the URL it derived the metadata URL
+ * from, so `/.well-known/oauth-protected-resource/mcp/sse` names `{BASE_URL}/mcp/sse`. Both are one
+ * protected resource: tokens are issued for `{BASE_URL}/mcp` whichever the client names, and work on
+ * both transports.
+ */
+export function protectedResourceMetadata(config: Config, resourcePath = '/mcp') {
   return {
-    resource: config.mcpResource,
+    resource: resourcePath === '/mcp/sse' ? `${config.mcpResource}/sse` : config.mcpResource,
     authorization_servers: [config.baseUrl],
     scopes_supported: [...SUPPORTED_SCOPES],
     bearer_methods_supported: ['header'],
@@ -21,7 +27,16 @@ export function protectedResourceMetadata(config: Config) {
   };
 }
 
-/** RFC 8414 authorization-server metadata (also served as openid-configuration, for clients that only try that). */
+/**
+ * RFC 8414 authorization-server metadata. Not served as `openid-configuration`: the gateway issues no ID
+ * tokens and has no `jwks_uri` or `userinfo`, so that document would be invalid OpenID metadata; clients
+ * that try it first fall back to the RFC 8414 path on a 404.
+ *
+ * `scopes_supported` adds `offline_access` to the gateway's scopes: claude.ai and ChatGPT ask for it when
+ * the AS lists it and otherwise assume no refresh tokens; /authorize accepts and drops it (refresh tokens
+ * are always issued). It is never in the protected-resource metadata or a challenge: it is not a scope of
+ * the MCP resource.
+ */
 export function authorizationServerMetadata(config: Config) {
   const base = config.baseUrl;
   return {
@@ -36,7 +51,7 @@ export function authorizationServerMetadata(config: Config) {
     code_challenge_methods_supported: ['S256'],
     token_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
     revocation_endpoint_auth_methods_supported: [...TOKEN_ENDPOINT_AUTH_METHODS],
-    scopes_supported: [...SUPPORTED_SCOPES],
+    scopes_supported: [...SUPPORTED_SCOPES, 'offline_access'],
     client_id_metadata_document_supported: true,
     authorization_response_iss_parameter_supported: true,
   };

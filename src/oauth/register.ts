@@ -18,7 +18,7 @@ export const REGISTRATION_BODY_LIMIT = 16 * 1024;
 
 export interface RegisterDeps {
   clients: ClientStore;
-  registration: Config['registration'];
+  registration: Pick<Config['registration'], 'redirectUriAllowlist' | 'clientNameAllowlist'>;
   now?: () => number;
 }
 

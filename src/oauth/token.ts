@@ -5,6 +5,7 @@ import type { HttpInput, HttpOutput } from '../http/types.js';
 import type { RegisteredClient } from './client.js';
 import { InvalidRequestError, UnauthorizedClientError, UnsupportedGrantTypeError } from './errors.js';
 import { authenticateClient, ClientAuthenticationError } from './flow/client-auth.js';
+import type { ClientStore } from '../store/clients.js';
 import type { ClientLookup } from './flow/authorize-request.js';
 import { canonicalResource } from './flow/resource.js';
 import type { GrantService, TokenResponse } from './grants.js';
@@ -28,7 +29,7 @@ const RefreshTokenGrantSchema = z.object({
 
 export interface TokenEndpointDeps {
   config: { mcpResource: string };
-  clients: ClientLookup;
+  clients: ClientLookup & Partial<Pick<ClientStore, 'recordUse'>>;
   grants: Pick<GrantService, 'redeemCode' | 'refresh'>;
 }
 
@@ -59,6 +60,8 @@ export async function handleToken(request: HttpInput, deps: TokenEndpointDeps): 
   }
   const params = Object.fromEntries(form);
   const tokens = grantType === 'authorization_code' ? await redeem(params, client, deps) : await refresh(params, client, deps);
+  // Tokens issued: the client is in use, so its registration lives on (unused ones expire).
+  await deps.clients.recordUse?.(client);
   return jsonResponse(200, tokens, NO_STORE);
 }
 

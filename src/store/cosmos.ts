@@ -1,8 +1,8 @@
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
-import { ManagedIdentityCredential } from '@azure/identity';
 import type { Config } from '../config/index.js';
 import { COSMOS_REQUEST_TIMEOUT_MS, COSMOS_RETRY_OPTIONS } from './availability.js';
 import { CONTAINERS, type ContainerName } from './containers.js';
+import { lazyManagedIdentity } from '../entra/managed-identity.js';
 
 export type Containers = Record<ContainerName, Container>;
 
@@ -17,9 +17,7 @@ export function createCosmosClient(config: Config): CosmosClient {
   const { endpoint, key } = config.cosmos;
   const connectionPolicy = { enableEndpointDiscovery: false, retryOptions: COSMOS_RETRY_OPTIONS, requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };
   if (key) return new CosmosClient({ endpoint, key, connectionPolicy });
-  const clientId = config.entra.managedIdentityClientId;
-  const aadCredentials = clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
-  return new CosmosClient({ endpoint, aadCredentials, connectionPolicy });
+  return new CosmosClient({ endpoint, aadCredentials: lazyManagedIdentity(config.entra.managedIdentityClientId), connectionPolicy });
 }
 
 /** The containers by name, without any network call (Azure's are created by the Bicep). */

@@ -31,8 +31,20 @@ export interface RefreshSlot {
 }
 
 /**
+ * The refresh token `current` replaced. `successor` is the token response its use produced (the new
+ * refresh and access token), sealed under a key derived from the retired token itself, so a retry
+ * with that token gets the very same pair while a database export opens nothing.
+ */
+export interface RetiredRefreshSlot {
+  hash: string;
+  retiredAt: number;
+  successor: string;
+}
+
+/**
  * A grant (session). Times are epoch milliseconds. `refresh.current` is the newest refresh token;
- * `refresh.previous` is the one it replaced, still accepted until `current` is first used.
+ * `refresh.previous` is the one it replaced, still answered (with the same successor) until `current`
+ * is first used or the retry grace window has passed, whichever comes first.
  */
 export interface GrantRecord {
   id: string;
@@ -49,7 +61,7 @@ export interface GrantRecord {
   revokedReason?: string;
   /** Null once revoked: a revoked grant keeps no Entra token, even sealed. */
   entra: SealedEntraTokens | null;
-  refresh: { current: RefreshSlot; previous?: RefreshSlot } | null;
+  refresh: { current: RefreshSlot; previous?: RetiredRefreshSlot } | null;
 }
 
 /**

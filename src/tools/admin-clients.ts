@@ -1,5 +1,6 @@
 import { arg } from './functions-runtime.js';
 import type { RegisteredClient } from '../oauth/client.js';
+import { MAX_PAGE } from '../store/clients.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';
 import { TOOL_REQUIREMENTS } from './requirements-table.js';
 import type { ToolDefinition } from './tool.js';
@@ -24,12 +25,20 @@ function summary(client: RegisteredClient) {
 
 export const listClientsTool: ToolDefinition = {
   name: 'list_clients',
-  description: 'Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time. Administrators only.',
+  description:
+    `Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time, at most ${MAX_PAGE} per call in client id order. When more remain, the result names a cursor: call again with it. Administrators only.`,
+  toolProperties: { cursor: arg.string().optional().describe('The cursor a previous list_clients call returned, for the next page; omit it for the first page.') },
   requires: TOOL_REQUIREMENTS.list_clients,
-  async run(_call, deps) {
-    const clients = (await deps.clients.listClients()).map(summary).sort((a, b) => a.registeredAt.localeCompare(b.registeredAt));
+  async run({ args }, deps) {
+    const cursor = args.cursor;
+    if (cursor !== undefined && cursor !== '' && (typeof cursor !== 'string' || cursor.length > 255)) {
+      throw new InvalidArgumentError('cursor must be the value a previous list_clients call returned.');
+    }
+    const page = await deps.clients.listClients({ ...(cursor ? { after: cursor } : {}), limit: MAX_PAGE });
+    const clients = page.clients.map(summary);
     const lines = clients.map((c) => `- ${c.clientId}: ${c.clientName ?? '(no name)'}, ${c.redirectUris.join(' ')}, registered ${c.registeredAt}`);
-    return { text: [`${clients.length} registered MCP client(s).`, ...lines].join('\n'), data: { clients } };
+    const more = page.next ? [`More clients follow: call list_clients with cursor "${page.next}".`] : [];
+    return { text: [`${clients.length} registered MCP client(s) on this page.`, ...lines, ...more].join('\n'), data: { clients, nextCursor: page.next ?? null } };
   },
 };
 

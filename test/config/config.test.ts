@@ -105,6 +105,21 @@ describe('config', () => {
     expect(problem!.setting).toBe('CIMD_ALLOW_LOOPBACK');
   });
 
+  test('MCP_ALLOWED_ORIGINS takes origins only, kept in their serialised form', () => {
+    expect(loadConfig({ ...validEnv(), MCP_ALLOWED_ORIGINS: 'https://App.example, http://localhost:6274/' }).mcpAllowedOrigins).toEqual([
+      'https://app.example',
+      'http://localhost:6274',
+    ]);
+    const [problem] = problemsOf({ ...validEnv(), MCP_ALLOWED_ORIGINS: 'https://app.example/path' });
+    expect(problem!.setting).toBe('MCP_ALLOWED_ORIGINS');
+    expect(problem!.message).toContain('not an origin');
+  });
+
+  test('REFRESH_TOKEN_GRACE_SECONDS defaults to 60 and is bounded', () => {
+    expect(loadConfig(validEnv()).tokens.refreshTokenGraceSeconds).toBe(60);
+    expect(problemsOf({ ...validEnv(), REFRESH_TOKEN_GRACE_SECONDS: '3600' })[0]!.setting).toBe('REFRESH_TOKEN_GRACE_SECONDS');
+  });
+
   test('a malformed group map is refused', () => {
     const [problem] = problemsOf({ ...validEnv(), GROUP_PERMISSIONS: '{"not-a-guid":["x"]}' });
     expect(problem!.setting).toBe('GROUP_PERMISSIONS');

@@ -9,7 +9,7 @@ interface HookConfig {
 interface AzureYaml {
   name: string;
   infra?: { provider?: string; path?: string; module?: string };
-  services: Record<string, { project: string; language: string; host: string; remoteBuild?: boolean }>;
+  services: Record<string, { project: string; dist?: string; language: string; host: string; remoteBuild?: boolean }>;
   hooks: Record<string, { posix: HookConfig; windows: HookConfig }>;
 }
 
@@ -47,11 +47,16 @@ function parseRange(range: string) {
 }
 
 describe('azure.yaml, host.json and package.json agree', () => {
-  test('one service "api": this folder, TypeScript, a Function App', () => {
+  test('one service "api": this folder, TypeScript, a Function App, deploying exactly dist/deploy', () => {
     expect(Object.keys(azureYaml.services)).toEqual(['api']);
     const api = azureYaml.services.api!;
     expect(api).toMatchObject({ project: '.', language: 'ts', host: 'function' });
-    // The package is built locally (see .funcignore); a remote build would need the sources it leaves out.
+    // azd's Node.js packaging runs `npm run build` in the project (older versions also `npm run package`),
+    // then zips `dist` (and only that): every build ends by writing the artifact (npm's postbuild step).
+    expect(api.dist).toBe('dist/deploy');
+    expect(packageJson.scripts.postbuild).toBe('node dist/scripts/package.js');
+    expect(packageJson.scripts.package).toBe('npm run build');
+    // The package is built locally; the artifact holds no sources to build from.
     expect(api.remoteBuild).toBe(false);
     expect(azureYaml.infra).toMatchObject({ provider: 'bicep', path: 'infra', module: 'main' });
     expect(existsSync(repoPath('infra/main.bicep'))).toBe(true);

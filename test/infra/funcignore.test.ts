@@ -1,8 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { azureLikeEnv } from './azure-env.js';
 import { isIgnored, parseFuncignore } from './funcignore.js';
 import { readRepoFile, repoPath, repoRoot } from './repo.js';
 
@@ -105,30 +105,10 @@ net.Socket.prototype.connect = function () { process.stderr.write('NETWORK ATTEM
     rmSync(fakeCoreDir, { recursive: true, force: true });
   });
 
-  /** A production-like environment: azure mode, managed identity, public Entra, as the Bicep sets it. */
-  function azureEnv(): Record<string, string> {
-    return {
-      PATH: process.env.PATH ?? '',
-      WEBSITE_SITE_NAME: 'func-test', // "in Azure": the `required: 'azure'` settings must be present
-      FUNCTIONS_WORKER_RUNTIME: 'node',
-      GATEWAY_MODE: 'azure',
-      GATEWAY_BASE_URL: 'https://func-test.azurewebsites.net',
-      ENTRA_TENANT_ID: '00000000-0000-4000-8000-000000000001',
-      ENTRA_CLIENT_ID: '11111111-1111-4111-8111-111111111111',
-      ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com',
-      ENTRA_CREDENTIAL: 'managed_identity',
-      MANAGED_IDENTITY_CLIENT_ID: '22222222-2222-4222-8222-222222222222',
-      COSMOS_ENDPOINT: 'https://cosmos-test.documents.azure.com:443/',
-      TOKEN_ENCRYPTION_KEYS: `k1:${randomBytes(32).toString('base64url')}`,
-      COOKIE_SECRET: randomBytes(32).toString('base64url'),
-      MCP_EXTENSION_KEY: randomBytes(32).toString('base64url'),
-    };
-  }
-
   function load(root: string, extraEnv: Record<string, string> = {}) {
     const result = spawnSync(process.execPath, ['--import', `file://${path.join(fakeCoreDir, 'no-network.mjs')}`, path.join(root, packageMain)], {
       cwd: root,
-      env: { ...azureEnv(), ...extraEnv },
+      env: { ...azureLikeEnv(), ...extraEnv },
       encoding: 'utf8',
       timeout: 20_000,
     });

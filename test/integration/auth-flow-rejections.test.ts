@@ -15,12 +15,15 @@ describe('authorization flow: rejections', () => {
   let stack: LocalStack;
   let base: string;
   let publicClient: Client;
+  /** A browser that approved publicClient + REDIRECT once: only then may errors be redirected there. */
+  const approved = new CookieJar();
   const logged: string[] = [];
 
   beforeAll(async () => {
     stack = await startLocalStack({ gatewayPort: 0, log: (_level, message) => logged.push(message) });
     base = stack.urls.gateway;
     publicClient = await register([REDIRECT, OTHER_REDIRECT]);
+    await signInThroughBrowser(approved, authorizeUrl((await validParams()).params));
   });
   afterAll(async () => {
     await stack?.close();
@@ -104,6 +107,11 @@ describe('authorization flow: rejections', () => {
   }
 
   describe('GET /authorize', () => {
+    test('before this browser approved the client, errors after the redirect URI check are a page too', async () => {
+      const { params } = await validParams();
+      await expectErrorPage(await browse(new CookieJar(), authorizeUrl({ ...params, scope: 'mcp:everything' })), 400, 'invalid_scope');
+    });
+
     test('an unknown client gets an error page, never a redirect', async () => {
       const { params } = await validParams();
       await expectErrorPage(await browse(new CookieJar(), authorizeUrl({ ...params, client_id: 'no-such-client' })), 400, 'invalid_client');
@@ -131,33 +139,33 @@ describe('authorization flow: rejections', () => {
     test('a repeated parameter is refused: on a page for client_id, redirected for the others', async () => {
       const { params } = await validParams();
       await expectErrorPage(await browse(new CookieJar(), `${authorizeUrl(params)}&client_id=${publicClient.client_id}`), 400, 'invalid_request');
-      expectErrorRedirect(await browse(new CookieJar(), `${authorizeUrl(params)}&scope=mcp:tools&scope=mcp:admin`), 'invalid_request');
+      expectErrorRedirect(await browse(approved.clone(), `${authorizeUrl(params)}&scope=mcp:tools&scope=mcp:admin`), 'invalid_request');
     });
 
     test('an unknown scope is redirected as invalid_scope', async () => {
       const { params } = await validParams();
-      expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, scope: 'mcp:everything' })), 'invalid_scope');
+      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, scope: 'mcp:everything' })), 'invalid_scope');
     });
 
     test('missing PKCE is redirected as invalid_request', async () => {
       const { params } = await validParams();
-      expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, code_challenge: undefined, code_challenge_method: undefined })), 'invalid_request');
+      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, code_challenge: undefined, code_challenge_method: undefined })), 'invalid_request');
     });
 
     test('plain PKCE is redirected as invalid_request', async () => {
       const { params } = await validParams();
-      expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, code_challenge_method: 'plain' })), 'invalid_request');
+      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, code_challenge_method: 'plain' })), 'invalid_request');
     });
 
     test('a resource other than the MCP endpoint is redirected as invalid_target; /mcp/sse is the same resource', async () => {
       const { params } = await validParams();
-      expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, resource: 'https://other.example/mcp' })), 'invalid_target');
+      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, resource: 'https://other.example/mcp' })), 'invalid_target');
       expect((await browse(new CookieJar(), authorizeUrl({ ...params, resource: `${stack.urls.mcp}/sse` }))).status).toBe(200);
     });
 
     test('a response_type other than code is redirected as unsupported_response_type', async () => {
       const { params } = await validParams();
-      expectErrorRedirect(await browse(new CookieJar(), authorizeUrl({ ...params, response_type: 'token' })), 'unsupported_response_type');
+      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, response_type: 'token' })), 'unsupported_response_type');
     });
   });
 

@@ -50,37 +50,47 @@ describe('integration: discovery and registration through the local Functions ho
     process.env = savedEnv;
   });
 
-  test.each(['/.well-known/oauth-protected-resource', '/.well-known/oauth-protected-resource/mcp', '/.well-known/oauth-protected-resource/mcp/sse'])(
-    'GET %s is valid protected-resource metadata for {BASE_URL}/mcp',
-    async (path) => {
-      const response = await fetch(`${base}${path}`);
-      expect(response.status).toBe(200);
-      expect(response.headers.get('access-control-allow-origin')).toBe('*');
-      const prm = OAuthProtectedResourceMetadataSchema.parse(await response.json());
-      expect(prm.resource).toBe(`${base}/mcp`);
-      expect(prm.authorization_servers).toEqual([base]);
-      expect(prm.bearer_methods_supported).toEqual(['header']);
-    },
-  );
+  test.each([
+    ['/.well-known/oauth-protected-resource', '/mcp'],
+    ['/.well-known/oauth-protected-resource/mcp', '/mcp'],
+    ['/.well-known/oauth-protected-resource/mcp/sse', '/mcp/sse'],
+  ])('GET %s is valid protected-resource metadata for {BASE_URL}%s (RFC 9728 §3.3), without offline_access', async (path, resource) => {
+    const response = await fetch(`${base}${path}`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    const prm = OAuthProtectedResourceMetadataSchema.parse(await response.json());
+    expect(prm.resource).toBe(`${base}${resource}`);
+    expect(prm.authorization_servers).toEqual([base]);
+    expect(prm.bearer_methods_supported).toEqual(['header']);
+    expect(prm.scopes_supported).not.toContain('offline_access');
+  });
 
   test.each([
     '/.well-known/oauth-authorization-server',
     '/.well-known/oauth-authorization-server/mcp',
     '/.well-known/oauth-authorization-server/mcp/sse',
-    '/.well-known/openid-configuration',
-    '/.well-known/openid-configuration/mcp',
-  ])('GET %s is valid authorization-server metadata with issuer = BASE_URL', async (path) => {
+  ])('GET %s is valid authorization-server metadata with issuer = BASE_URL and offline_access', async (path) => {
     const response = await fetch(`${base}${path}`);
     expect(response.status).toBe(200);
     const metadata = OAuthMetadataSchema.parse(await response.json());
     expect(metadata.issuer).toBe(base);
     expect(metadata.registration_endpoint).toBe(`${base}/register`);
     expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
+    expect(metadata.scopes_supported).toEqual(['mcp:tools', 'mcp:admin', 'offline_access']);
   });
+
+  test.each(['/.well-known/openid-configuration', '/.well-known/openid-configuration/mcp'])(
+    'GET %s is not served (the gateway is no OpenID provider; OAuth metadata there would be invalid)',
+    async (path) => {
+      const response = await fetch(`${base}${path}`);
+      await response.body?.cancel();
+      expect(response.status).toBe(404);
+    },
+  );
 
   test.each(['/mcp', '/mcp/sse'])('the MCP SDK client discovers everything from the server URL %s', async (path) => {
     const prm = await discoverOAuthProtectedResourceMetadata(`${base}${path}`);
-    expect(prm.resource).toBe(`${base}/mcp`);
+    expect(prm.resource).toBe(`${base}${path}`);
     const metadata = await discoverAuthorizationServerMetadata(prm.authorization_servers![0]!);
     expect(metadata).toMatchObject({ issuer: base, token_endpoint: `${base}/token`, client_id_metadata_document_supported: true });
   });

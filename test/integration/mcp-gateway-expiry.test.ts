@@ -2,22 +2,9 @@ import { jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { LOCAL_GATEWAY_APP, LOCAL_USERS } from '../../src/local/defaults.js';
-import { authorize, MemoryOAuthProvider, startGateway, type GatewayUnderTest } from './mcp-gateway-support.js';
+import { authorize, MemoryOAuthProvider, useGatewayOnFakeDate } from './mcp-gateway-support.js';
 
-// Only `Date` is faked (timers, I/O and microtasks stay real), so the whole in-process stack — the
-// Entra emulator, the gateway, the tool — sees one clock that the test moves forward: no sleeping for
-// a token's lifetime.
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
-
-let gateway: GatewayUnderTest;
-beforeAll(async () => {
-  jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
-  gateway = await startGateway();
-}, 60_000);
-afterAll(async () => {
-  await gateway?.close();
-  jest.useRealTimers();
-});
+const state = useGatewayOnFakeDate();
 
 interface Seen {
   refused?: string;
@@ -33,9 +20,9 @@ async function whoami(client: Client): Promise<Seen> {
 describe('mcp gateway: long SSE sessions', () => {
   test('the Entra token expires during an SSE session; the next tool call gets a fresh, valid one', async () => {
     const provider = new MemoryOAuthProvider();
-    await authorize(provider, `${gateway.baseUrl}/mcp`);
+    await authorize(provider, `${state.gateway.baseUrl}/mcp`);
     const client = new Client({ name: 'long-session', version: '1.0.0' });
-    await client.connect(new SSEClientTransport(new URL(`${gateway.baseUrl}/mcp/sse`), { authProvider: provider }));
+    await client.connect(new SSEClientTransport(new URL(`${state.gateway.baseUrl}/mcp/sse`), { authProvider: provider }));
     try {
       const first = await whoami(client);
       expect(first.refused).toBeUndefined();

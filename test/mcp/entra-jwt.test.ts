@@ -42,6 +42,18 @@ describe('entra jwt: direct Entra access tokens for the gateway API', () => {
     expect(claims.oid).toBe(adele.oid);
   });
 
+  test('a validated token is remembered only until its exp plus the 5-minute tolerance', async () => {
+    const token = await entraAccessToken(entra, `${LOCAL_GATEWAY_APP.clientId}/${LOCAL_GATEWAY_APP.apiScope}`);
+    const exp = decodeJwt(token).exp!;
+    let nowMs = Date.now();
+    const v = validator({ now: () => nowMs });
+    await v.validate(token); // remembered
+    nowMs = (exp + 299) * 1000;
+    expect((await v.validate(token)).oid).toBe(adele.oid);
+    nowMs = (exp + 300) * 1000;
+    await expect(v.validate(token)).rejects.toMatchObject({ errorCode: 'invalid_token', description: expect.stringMatching(/expired/) });
+  });
+
   test('a Graph token (another audience) is refused', async () => {
     const token = await entraAccessToken(entra, 'https://graph.microsoft.com/User.Read');
     await expect(validator().validate(token)).rejects.toMatchObject({ errorCode: 'invalid_token' });

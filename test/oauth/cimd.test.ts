@@ -99,9 +99,11 @@ describe('client ID metadata documents', () => {
 
   test('with the dev setting off, a name resolving to 127.0.0.1 is refused before connecting', async () => {
     const before = server.connections();
-    const resolver = createCimdResolver(options({ allowLoopback: false }));
-    await expect(resolver.resolve(`https://localhost:${server.port}/good.json`)).rejects.toEqual(expectRefusal(/private, loopback or reserved address/));
+    const logged: string[] = [];
+    const resolver = createCimdResolver(options({ allowLoopback: false, log: (m) => logged.push(m) }));
+    await expect(resolver.resolve(`https://localhost:${server.port}/good.json`)).rejects.toEqual(expectRefusal(/could not be fetched/));
     expect(server.connections()).toBe(before);
+    expect(logged.join('\n')).toMatch(/private, loopback or reserved address/);
   });
 
   test.each(['https://10.0.0.8/client.json', 'https://169.254.169.254/latest/meta-data/client.json'])(
@@ -110,8 +112,10 @@ describe('client ID metadata documents', () => {
       const noDns: ResolveHost = async () => {
         throw new Error('no DNS expected');
       };
-      const resolver = createCimdResolver(options({ allowLoopback: false, resolveHost: noDns }));
-      await expect(resolver.resolve(clientId)).rejects.toEqual(expectRefusal(/private, loopback or reserved address/));
+      const logged: string[] = [];
+      const resolver = createCimdResolver(options({ allowLoopback: false, resolveHost: noDns, log: (m) => logged.push(m) }));
+      await expect(resolver.resolve(clientId)).rejects.toEqual(expectRefusal(/could not be fetched/));
+      expect(logged.join('\n')).toMatch(/private, loopback or reserved address/);
     },
   );
 

@@ -97,3 +97,14 @@ export async function rejection(promise: Promise<unknown>): Promise<Error & { er
   if (outcome.ok) throw new Error('expected a rejection');
   return outcome.err as Error & { errorCode?: string; description?: string };
 }
+
+/** A grants fixture for one describe block: started before its tests, closed after them. */
+export function useGrantsFixture(): { fx: GrantsFixture; grants: GrantService } {
+  const state = {} as { fx: GrantsFixture; grants: GrantService };
+  beforeAll(async () => {
+    state.fx = await startGrantsFixture();
+    state.grants = state.fx.service();
+  });
+  afterAll(() => state.fx.close());
+  return state;
+}

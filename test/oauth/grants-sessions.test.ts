@@ -1,5 +1,5 @@
 import { DecryptionError } from '../../src/crypto/aead.js';
-import { unwrapDataKey } from '../../src/crypto/key-wrap.js';
+import { openUnderSecret, unwrapDataKey } from '../../src/crypto/key-wrap.js';
 import { InvalidTokenError } from '../../src/oauth/errors.js';
 import type { GrantService } from '../../src/oauth/grants.js';
 import { createAccessTokenCodec } from '../../src/oauth/tokens/access-token.js';
@@ -43,6 +43,17 @@ describe('grant service: sessions, Entra tokens at rest and their renewal', () =
       for (const secret of [entra.accessToken, entra.refreshToken, tokens.refresh_token, code, Buffer.from(grantKey).toString('base64url')]) {
         expect(dump).not.toContain(secret);
       }
+    });
+
+    test('after a rotation, the retired slot keeps its successor pair only sealed under the retired token', async () => {
+      const { created, tokens } = await signInAndRedeem(grants, fx.clock);
+      const next = await grants.refresh(tokens.refresh_token, { clientId: CLIENT });
+      const doc = await rawGrant(created.grant.id);
+      const dump = JSON.stringify(doc);
+      for (const secret of [tokens.refresh_token, next.refresh_token, next.access_token]) expect(dump).not.toContain(secret);
+      await expect(openUnderSecret(doc.refresh!.previous!.successor, next.refresh_token, 'refresh-successor')).rejects.toBeInstanceOf(DecryptionError);
+      const opened = await openUnderSecret(doc.refresh!.previous!.successor, tokens.refresh_token, 'refresh-successor');
+      expect(Buffer.from(opened).toString('utf8')).toContain(next.refresh_token);
     });
 
     test('the grant document alone, even with the server key ring, opens nothing', async () => {

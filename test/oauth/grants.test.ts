@@ -89,10 +89,11 @@ describe('grant service: codes, refresh, revoke', () => {
       await expect(grants.refresh(next.refresh_token, { clientId: CLIENT })).resolves.toBeDefined();
     });
 
-    test('the previous token still works while its successor is unused (a lost response can be retried)', async () => {
+    test('the previous token answers the same pair while its successor is unused (a lost response can be retried)', async () => {
       const { tokens } = await signInAndRedeem(grants, fx.clock);
-      await grants.refresh(tokens.refresh_token, { clientId: CLIENT }); // response "lost"
+      const lost = await grants.refresh(tokens.refresh_token, { clientId: CLIENT }); // response "lost"
       const retried = await grants.refresh(tokens.refresh_token, { clientId: CLIENT });
+      expect(retried.refresh_token).toBe(lost.refresh_token);
       await expect(grants.refresh(retried.refresh_token, { clientId: CLIENT })).resolves.toBeDefined();
     });
 
@@ -108,34 +109,34 @@ describe('grant service: codes, refresh, revoke', () => {
       expect(await usable(grants, tokens)).toBe(false);
     });
 
-    test('concurrent refreshes with one token (Promise.all) leave at most one usable chain', async () => {
+    test('concurrent refreshes with one token (Promise.all) both answer the same new pair: one chain', async () => {
       const { tokens } = await signInAndRedeem(grants, fx.clock);
-      const results = await Promise.allSettled([
+      const results = await Promise.all([
         grants.refresh(tokens.refresh_token, { clientId: CLIENT }),
         grants.refresh(tokens.refresh_token, { clientId: CLIENT }),
       ]);
-      const minted = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value.refresh_token] : []));
-      expect(minted.length).toBeGreaterThanOrEqual(1);
-      let usableChains = 0;
-      for (const token of minted) {
-        if (await grants.refresh(token, { clientId: CLIENT }).then(() => true, () => false)) usableChains += 1;
-      }
-      expect(usableChains).toBeLessThanOrEqual(1);
+      expect(results[1]).toEqual(results[0]);
+      await expect(grants.refresh(results[0].refresh_token, { clientId: CLIENT })).resolves.toBeDefined();
     });
 
-    test('when both reads happen before either write, exactly one refresh wins and its chain lives', async () => {
+    test('when both reads happen before either write, one refresh writes and the loser answers its pair', async () => {
       const { tokens } = await signInAndRedeem(grants, fx.clock);
       const racing = fx.service({ grants: barrierOnReplace(createCosmosGrantStore(fx.harness.containers.grants), 2) });
-      const results = await Promise.allSettled([
+      const [a, b] = await Promise.all([
         racing.refresh(tokens.refresh_token, { clientId: CLIENT }),
         racing.refresh(tokens.refresh_token, { clientId: CLIENT }),
       ]);
-      const won = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
-      const lost = results.flatMap((r) => (r.status === 'rejected' ? [r.reason as InvalidGrantError] : []));
-      expect(won).toHaveLength(1);
-      expect(lost[0]).toBeInstanceOf(InvalidGrantError);
-      expect(lost[0]!.description).toMatch(/concurrent/);
-      await expect(grants.refresh(won[0]!.refresh_token, { clientId: CLIENT })).resolves.toBeDefined();
+      expect(b.refresh_token).toBe(a.refresh_token);
+      expect(b.access_token).toBe(a.access_token);
+      await expect(grants.refresh(a.refresh_token, { clientId: CLIENT })).resolves.toBeDefined();
+    });
+
+    test('a retry after the grace window is reuse: the grant is revoked', async () => {
+      const { tokens } = await signInAndRedeem(grants, fx.clock);
+      const next = await grants.refresh(tokens.refresh_token, { clientId: CLIENT });
+      fx.clock.advance(60_001);
+      expect((await rejection(grants.refresh(tokens.refresh_token, { clientId: CLIENT }))).description).toMatch(/revoked/);
+      expect(await usable(grants, next)).toBe(false);
     });
 
     test('bound to its client; scope may narrow, never widen', async () => {
@@ -161,6 +162,23 @@ describe('grant service: codes, refresh, revoke', () => {
       await grants.revoke(tokens[which], { clientId: CLIENT });
       expect(await rejection(grants.authenticateAccessToken(tokens.access_token))).toBeInstanceOf(InvalidTokenError);
       expect(await rejection(grants.refresh(tokens.refresh_token, { clientId: CLIENT }))).toBeInstanceOf(InvalidGrantError);
+    });
+
+    test('a token already authenticated (and remembered) is refused at once after its grant is revoked', async () => {
+      const { tokens, created } = await signInAndRedeem(grants, fx.clock);
+      const access = await grants.authenticateAccessToken(tokens.access_token);
+      await grants.entraAccessToken(created.grant.id, access.grantKey); // the Entra token is remembered too
+      await grants.revokeGrant(created.grant.id, 'test');
+      expect(await rejection(grants.authenticateAccessToken(tokens.access_token))).toBeInstanceOf(InvalidTokenError);
+      expect(await rejection(grants.entraAccessToken(created.grant.id, access.grantKey))).toBeInstanceOf(InvalidTokenError);
+    });
+
+    test("a remembered Entra token is not handed to a caller with another key", async () => {
+      const { tokens, created } = await signInAndRedeem(grants, fx.clock);
+      const access = await grants.authenticateAccessToken(tokens.access_token);
+      await grants.entraAccessToken(created.grant.id, access.grantKey);
+      const wrong = new Uint8Array(access.grantKey).map((b) => b ^ 1);
+      expect(await rejection(grants.entraAccessToken(created.grant.id, wrong))).toBeInstanceOf(InvalidTokenError);
     });
 
     test("another client's token, an unknown or a malformed token is ignored", async () => {

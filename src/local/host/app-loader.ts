@@ -1,4 +1,5 @@
 import http from 'node:http';
+import type { Socket } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { installCoreHook } from './core-hook.js';
@@ -75,6 +76,8 @@ function withUnrefServers<T>(start: () => T): T {
     const server = original(...args);
     server.unref();
     server.on('listening', () => server.unref());
+    // The host keeps connections to the proxy alive (http-trigger.ts); idle ones must not hold the process either.
+    server.on('connection', (socket: Socket) => socket.unref());
     return server;
   }) as typeof http.createServer;
   setCreateServer(patched);

@@ -12,8 +12,15 @@ export interface HttpTriggerContext {
   log: HostLog;
 }
 
-/** One connection per forwarded request: nothing lingers on the library's (unref'd) proxy server. */
-const proxyAgent = new http.Agent({ keepAlive: false });
+/**
+ * Kept-alive connections to the library's proxy, as the Functions host keeps them to its worker: a new
+ * connection (and a DNS lookup of "localhost") per request would put a cost on every HTTP trigger that
+ * Azure does not have. The agent unrefs idle sockets, so they never hold a process open; the proxy
+ * closes them after its keep-alive timeout. Kept alive also matters for a function that answers before
+ * reading the whole body (a 413): with `Connection: close` the proxy closed its socket on unread data,
+ * the kernel reset the connection and the answer was lost (a 502).
+ */
+const proxyAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
 
 /**
  * Runs an HTTP trigger. With `enableHttpStream`, does what the Functions host does: forwards the request
@@ -44,6 +51,14 @@ async function serveStreamed(ctx: HttpTriggerContext, proxyUri: string, match: H
     res.writeHead(proxyRes.statusCode ?? 500, relayedHeaders(proxyRes.headers));
     res.flushHeaders(); // an event stream's client should see the headers before the first event
     proxyRes.pipe(res);
+    // The function may answer before it read the whole body (a 413): once its answer is delivered, the
+    // rest of the client's body is read and dropped here, so the client's connection stays in step.
+    res.on('finish', () => {
+      if (req.readableEnded) return;
+      req.unpipe(proxyReq);
+      proxyReq.destroy();
+      req.resume();
+    });
   });
   proxyReq.on('error', () => abort(res));
   res.on('close', () => {
@@ -68,7 +83,7 @@ async function serveBuffered(ctx: HttpTriggerContext, match: HttpMatch, req: Inc
   const httpData: RpcHttpData = {
     method: req.method ?? 'GET',
     url: url.href,
-    headers: flattenHeaders(req.headers),
+    headers: frontEndHeaders(req),
     query: queryOf(url),
     params: match.params,
     body: body.length > 0 ? { bytes: body } : undefined,
@@ -94,7 +109,7 @@ function triggerMetadata(match: HttpMatch, req: IncomingMessage, url: URL): Reco
   const metadata: Record<string, RpcTypedData> = {};
   for (const [name, value] of Object.entries(match.params)) metadata[name] = { string: value };
   metadata.Query = { json: JSON.stringify(queryOf(url)) };
-  metadata.Headers = { json: JSON.stringify(flattenHeaders(req.headers)) };
+  metadata.Headers = { json: JSON.stringify(frontEndHeaders(req)) };
   metadata.sys = { json: JSON.stringify({ MethodName: match.target.name, UtcNow: new Date().toISOString(), RandGuid: randomUUID() }) };
   return metadata;
 }
@@ -139,6 +154,17 @@ export function flattenHeaders(headers: IncomingHttpHeaders): Record<string, str
     if (value !== undefined) result[name] = Array.isArray(value) ? value.join(', ') : value;
   }
   return result;
+}
+
+/**
+ * The request headers as the function sees them behind Azure's front end, which appends the address of
+ * the connection it accepted to `X-Forwarded-For` (what the gateway's per-address rate limits read).
+ */
+function frontEndHeaders(req: IncomingMessage): Record<string, string> {
+  const headers = flattenHeaders(req.headers);
+  const peer = req.socket.remoteAddress;
+  if (peer) headers['x-forwarded-for'] = headers['x-forwarded-for'] ? `${headers['x-forwarded-for']}, ${peer}` : peer;
+  return headers;
 }
 
 function queryOf(url: URL): Record<string, string> {

@@ -27,12 +27,17 @@ export class UntrustedRedirectError extends Error {
   }
 }
 
-/** An error to send back to the (trusted) client's redirect URI. */
+/**
+ * An error found after the client and redirect URI were validated. It may be sent to the redirect URI
+ * only once the person has approved that client and URI (see `handleAuthorize`).
+ */
 export class ClientRedirectError extends Error {
   constructor(
     readonly error: OAuthError,
     readonly redirectUri: string,
     readonly clientState: string | undefined,
+    /** The client and the registered redirect URI the request matched: the consent memory's key. */
+    readonly consentKey: { clientId: string; redirectUri: string },
   ) {
     super(error.description);
   }
@@ -69,17 +74,18 @@ export async function validateAuthorizationRequest(
   mcpResource: string,
 ): Promise<ValidatedAuthorization> {
   const { client, redirectUri, registeredRedirectUri } = await trustClientAndRedirect(query, clients);
+  const consentKey = { clientId: client.clientId, redirectUri: registeredRedirectUri };
   let clientState: string | undefined;
   try {
     clientState = single(query, 'state');
   } catch (err) {
-    throw new ClientRedirectError(err as OAuthError, redirectUri, undefined);
+    throw new ClientRedirectError(err as OAuthError, redirectUri, undefined, consentKey);
   }
   try {
     const request = checkRequest(query, client, redirectUri, mcpResource);
     return { client, registeredRedirectUri, request: { ...request, ...(clientState !== undefined ? { state: clientState } : {}) } };
   } catch (err) {
-    if (err instanceof OAuthError) throw new ClientRedirectError(err, redirectUri, clientState);
+    if (err instanceof OAuthError) throw new ClientRedirectError(err, redirectUri, clientState, consentKey);
     throw err;
   }
 }

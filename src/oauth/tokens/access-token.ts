@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { EncryptJWT, errors as joseErrors, jwtDecrypt, type JWTPayload } from 'jose';
+import { OpenedCache } from '../../crypto/opened-cache.js';
 import { InvalidTokenError } from '../errors.js';
 
 export interface RingKey {
@@ -48,7 +49,8 @@ export interface VerifiedAccessToken {
  *   whose `kid` is not in the ring (a retired key) is refused. It checks `typ`, `iss`, `aud`, `exp`
  *   (with `CLOCK_TOLERANCE_SECONDS`) and the presence and type of every claim, and throws
  *   `InvalidTokenError` whose description never contains the token. It does not check revocation:
- *   that is the grant's business (`GrantService.authenticateAccessToken`).
+ *   that is the grant's business (`GrantService.authenticateAccessToken`). A token it verified once is
+ *   remembered (`OpenedCache`, by digest, until its `exp` plus the tolerance) and not decrypted again.
  */
 export interface AccessTokenCodec {
   readonly ttlSeconds: number;
@@ -71,6 +73,8 @@ export interface AccessTokenCodecOptions {
   issuer: string;
   audience: string;
   ttlSeconds: number;
+  /** How many verified tokens to remember (see `verify`); default 10 000. */
+  verifiedCacheEntries?: number;
 }
 
 export function createAccessTokenCodec(options: AccessTokenCodecOptions): AccessTokenCodec {
@@ -78,6 +82,9 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
   const active = keyRing[0];
   if (!active) throw new TypeError('the token key ring needs at least one key');
   const byKid = new Map(keyRing.map((k) => [k.kid, k.key]));
+  // A token already verified here is not decrypted again while it is valid: every MCP request of a
+  // session carries the same token. Revocation stays the grant's check, made on every request.
+  const verified = new OpenedCache<VerifiedAccessToken>(options.verifiedCacheEntries);
 
   return {
     ttlSeconds,
@@ -103,6 +110,9 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
     },
 
     async verify(token, nowMs, verifyOptions = {}) {
+      const cacheKey = verifyOptions.allowExpired ? undefined : OpenedCache.key(token);
+      const known = cacheKey === undefined ? undefined : verified.get(cacheKey, nowMs);
+      if (known) return known;
       let payload: JWTPayload;
       try {
         ({ payload } = await jwtDecrypt(token, (header) => keyFor(byKid, header.kid), {
@@ -118,7 +128,10 @@ export function createAccessTokenCodec(options: AccessTokenCodecOptions): Access
       } catch (err) {
         throw new InvalidTokenError(describeFailure(err));
       }
-      return parseClaims(payload);
+      const result = parseClaims(payload);
+      // Valid until jose's own `exp` check would refuse it.
+      if (cacheKey !== undefined) verified.set(cacheKey, result, (result.claims.exp + CLOCK_TOLERANCE_SECONDS) * 1000);
+      return result;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { openJson, sealJson } from '../../crypto/aead.js';
+import { OpenedCache } from '../../crypto/opened-cache.js';
 import { ConcurrentUpdateError, type GrantRecord, type GrantStore, type SealedEntraTokens, type Versioned } from '../../store/grants.js';
 import { InvalidTokenError } from '../errors.js';
 
@@ -55,6 +56,12 @@ export interface RenewalContext {
   nowMs: () => number;
   /** Told of every grant version this renewal reads or writes (to keep a cache current). */
   onGrant(grant: Versioned<GrantRecord>): void;
+  /**
+   * Entra access tokens already decrypted, by digest of the data key and the sealed value: a tool
+   * called again in the same session does not decrypt the same grant version again. Only the access
+   * token is kept, and only until it is due for renewal; a wrong key is a different entry (a miss).
+   */
+  opened?: OpenedCache<EntraAccessToken>;
 }
 
 /**
@@ -73,8 +80,14 @@ export async function currentEntraAccessToken(
   let renewedTokens: EntraTokenSet | undefined;
   for (let attempt = 0; attempt < 5; attempt++) {
     const sealed = usableEntra(grant.value);
+    const cacheKey = context.opened && OpenedCache.key(dataKey, sealed.sealed);
+    const known = cacheKey ? context.opened?.get(cacheKey, context.nowMs()) : undefined;
+    if (known) return known;
     const stored = await openEntraTokens(sealed, dataKey);
-    if (stored.expiresOn - context.nowMs() > ENTRA_RENEW_BEFORE_MS) return accessOnly(stored);
+    if (stored.expiresOn - context.nowMs() > ENTRA_RENEW_BEFORE_MS) {
+      if (cacheKey) context.opened?.set(cacheKey, accessOnly(stored), stored.expiresOn - ENTRA_RENEW_BEFORE_MS);
+      return accessOnly(stored);
+    }
     if (!renewed || !renewedTokens) {
       if (!stored.refreshToken) {
         throw new InvalidTokenError('The Entra ID session behind this token has expired; sign in again.');

@@ -1,10 +1,10 @@
-import { unwrapDataKey, wrapDataKey } from '../../crypto/key-wrap.js';
-import { ConcurrentUpdateError, type GrantRecord, type GrantStore, type RefreshSlot, type Versioned } from '../../store/grants.js';
+import { openUnderSecret, sealUnderSecret, unwrapDataKey, wrapDataKey } from '../../crypto/key-wrap.js';
+import { ConcurrentUpdateError, type GrantRecord, type GrantStore, type RefreshSlot, type RetiredRefreshSlot, type Versioned } from '../../store/grants.js';
 import type { RefreshTokenStore } from '../../store/refresh-tokens.js';
 import { InvalidGrantError, InvalidScopeError } from '../errors.js';
 import type { AccessTokenCodec } from './access-token.js';
 import { hashSecret, isWellFormedSecret, newSecret } from './opaque.js';
-import { classifyRefreshToken, rotateRefreshSlots } from './refresh-rotation.js';
+import { classifyRefreshToken } from './refresh-rotation.js';
 
 /** The token endpoint's successful answer (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -21,6 +21,8 @@ export interface TokenIssuer {
   refreshTokens: RefreshTokenStore;
   accessTokens: AccessTokenCodec;
   refreshTtlMs: number;
+  /** How long a retired refresh token is still answered with its successor (REFRESH_TOKEN_GRACE_SECONDS). */
+  refreshGraceMs: number;
   now: () => number;
   revokeGrant(grantId: string, reason: string): Promise<void>;
 }
@@ -61,29 +63,52 @@ export async function refreshGrant(
 
   let grant = await liveGrant(issuer, index.grantId);
   const scopes = narrowedScopes(grant.value.scopes, params.scope);
-  const liveTokenAtStart = grant.value.refresh?.current.hash;
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const presented = classifyRefreshToken(grant.value, tokenHash);
-    if (presented.kind === 'superseded') {
+    const presented = classifyRefreshToken(grant.value, tokenHash, issuer.now(), issuer.refreshGraceMs);
+    if (presented.kind === 'reuse') {
       await issuer.revokeGrant(grant.value.id, 'refresh token reuse');
       throw new InvalidGrantError('The refresh token was already used and replaced; the session has been revoked for safety. Sign in again.');
     }
+    // A retry (or the loser of a race with the same token) gets the pair the first use minted.
+    if (presented.kind === 'retry') return openSuccessor(issuer, presented.slot.successor, refreshToken);
+
     const dataKey = await unwrapDataKey(presented.slot.wrappedKey, refreshToken, 'refresh-token');
     const { token, slot } = await newRefreshToken(issuer, grant.value, dataKey);
-    const refresh = rotateRefreshSlots(grant.value, presented, slot);
+    const response = await respond(issuer, grant.value, dataKey, token, scopes);
+    const previous: RetiredRefreshSlot = {
+      hash: presented.slot.hash,
+      retiredAt: issuer.now(),
+      successor: await sealSuccessor(issuer, response, refreshToken),
+    };
     try {
-      const updated = await issuer.grants.replace(extended(issuer, grant.value, refresh), grant.etag, issuer.now());
-      return respond(issuer, updated.value, dataKey, token, scopes);
+      await issuer.grants.replace(extended(issuer, grant.value, { current: slot, previous }), grant.etag, issuer.now());
+      return response;
     } catch (err) {
       if (!(err instanceof ConcurrentUpdateError)) throw err;
     }
+    // Lost the conditional write: either a concurrent refresh with this token won (the next round
+    // finds it as `previous` and answers its successor) or an unrelated write came first (retry).
     grant = await liveGrant(issuer, index.grantId);
-    // Another refresh won the race: it minted the one chain allowed; retrying would fork a second.
-    if (grant.value.refresh?.current.hash !== liveTokenAtStart) {
-      throw new InvalidGrantError('The refresh token was used by a concurrent request; use the refresh token that request returned.');
-    }
   }
   throw new InvalidGrantError('The session is being updated concurrently; retry.');
+}
+
+/** What a retired refresh token's successor holds: the response, with an absolute access-token expiry. */
+interface SealedSuccessor extends Omit<TokenResponse, 'expires_in' | 'token_type'> {
+  accessExpiresAt: number;
+}
+
+async function sealSuccessor(issuer: TokenIssuer, response: TokenResponse, retiredToken: string): Promise<string> {
+  const { access_token, refresh_token, scope, expires_in } = response;
+  const successor: SealedSuccessor = { access_token, refresh_token, scope, accessExpiresAt: issuer.now() + expires_in * 1000 };
+  return sealUnderSecret(Buffer.from(JSON.stringify(successor), 'utf8'), retiredToken, 'refresh-successor');
+}
+
+async function openSuccessor(issuer: TokenIssuer, sealed: string, retiredToken: string): Promise<TokenResponse> {
+  const successor = JSON.parse(Buffer.from(await openUnderSecret(sealed, retiredToken, 'refresh-successor')).toString('utf8')) as SealedSuccessor;
+  const { access_token, refresh_token, scope, accessExpiresAt } = successor;
+  const expiresIn = Math.max(0, Math.floor((accessExpiresAt - issuer.now()) / 1000));
+  return { access_token, token_type: 'Bearer', expires_in: expiresIn, refresh_token, scope };
 }
 
 async function liveGrant(issuer: TokenIssuer, grantId: string): Promise<Versioned<GrantRecord>> {

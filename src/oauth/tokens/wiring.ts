@@ -35,6 +35,7 @@ export function createTokenCore(config: Config, containers: Containers, refreshU
     refreshTokens: createCosmosRefreshTokenStore(containers.refreshTokens),
     accessTokens,
     refreshTokenTtlSeconds: config.tokens.refreshTokenTtlSeconds,
+    refreshTokenGraceSeconds: config.tokens.refreshTokenGraceSeconds,
     refreshUpstream,
   });
   return { accessTokens, grants, pendingAuthorizations: createCosmosPendingAuthorizationStore(containers.authorizations) };

@@ -109,4 +109,33 @@ describe('access token (JWE on the key ring)', () => {
     await refusal(codec().verify(cbc, clock.nowMs));
     await refusal(codec().verify('not-a-token', clock.nowMs));
   });
+
+  describe('verified-token cache', () => {
+    test('a token verified while valid is refused once it expires (the cache honours exp and the tolerance)', async () => {
+      const c = codec();
+      const { token, claims } = await c.issue(input, clock.nowMs);
+      await c.verify(token, clock.nowMs); // remembered
+      await c.verify(token, (claims.exp + 29) * 1000); // within the 30 s tolerance
+      const err = await refusal(c.verify(token, (claims.exp + 30) * 1000));
+      expect(err.description).toMatch(/expired/);
+    });
+
+    test('a token differing in one character from a remembered one is checked in full and refused', async () => {
+      const c = codec();
+      const { token } = await c.issue(input, clock.nowMs);
+      await c.verify(token, clock.nowMs);
+      // A character in the middle of the ciphertext (the last one of a part may only carry padding bits).
+      const parts = token.split('.');
+      const ciphertext = parts[3]!;
+      const mid = Math.floor(ciphertext.length / 2);
+      parts[3] = ciphertext.slice(0, mid) + (ciphertext[mid] === 'A' ? 'B' : 'A') + ciphertext.slice(mid + 1);
+      await refusal(c.verify(parts.join('.'), clock.nowMs));
+    });
+
+    test('another codec (another key ring) does not accept what this one remembered', async () => {
+      const { token } = await codec([KEY_1]).issue(input, clock.nowMs);
+      const ring2 = codec([KEY_2]);
+      await refusal(ring2.verify(token, clock.nowMs));
+    });
+  });
 });

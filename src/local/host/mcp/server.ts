@@ -6,6 +6,7 @@ import {
   ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   type JSONRPCMessage,
+  type RequestId,
 } from '@modelcontextprotocol/sdk/types.js';
 import type { LoadedApp } from '../app-loader.js';
 import type { HostSettings } from '../host-json.js';
@@ -42,18 +43,19 @@ const extensionLatestVersion = '2025-06-18';
 
 /**
  * One MCP server as the extension runs it: its server info and capabilities, its tools, its errors.
- * `connection` is read when a tool is called, so SSE sees `clientinfo` from `initialize`.
+ * `connection` is read when a tool is called (with the request's JSON-RPC id, which the shared
+ * streamable server maps to its POST), so SSE sees `clientinfo` from `initialize`.
  */
 // `Server` is the SDK's low-level server, deprecated for application code in favour of `McpServer`; a
 // host that reproduces another server's exact wire behaviour is the case it remains for.
-export function createMcpServer(deps: McpServerDeps, connection: () => Omit<McpConnection, 'clientInfo'>): Server {
+export function createMcpServer(deps: McpServerDeps, connection: (requestId?: RequestId) => Omit<McpConnection, 'clientInfo'>): Server {
   const { settings } = deps;
   const server = new Server(
     { name: settings.serverName, version: settings.serverVersion },
     { capabilities: { logging: {}, prompts: {}, resources: {}, tools: {} }, ...(settings.instructions && { instructions: settings.instructions }) },
   );
   server.setRequestHandler(ListToolsRequestSchema, async () => ({ tools: deps.tools.map(toListedTool) as never }));
-  server.setRequestHandler(CallToolRequestSchema, async (request) => {
+  server.setRequestHandler(CallToolRequestSchema, async (request, extra) => {
     const { name, arguments: args } = request.params;
     const tool = findTool(deps.tools, name);
     if (!tool) throw new JsonRpcError(invalidParams, `Unknown tool: '${name}'`);
@@ -61,7 +63,10 @@ export function createMcpServer(deps: McpServerDeps, connection: () => Omit<McpC
     if (missing.length > 0) {
       throw new JsonRpcError(invalidParams, `One or more required tool properties are missing values. Please provide: ${missing.join(', ')}`);
     }
-    return callTool(deps.app, tool, name, args, { ...connection(), clientInfo: server.getClientVersion() }, deps.log);
+    const caller = connection(extra.requestId);
+    // Only SSE has a session whose `initialize` names the client; a streamable POST never carries one.
+    const clientInfo = caller.transportName === 'http-sse' ? server.getClientVersion() : undefined;
+    return callTool(deps.app, tool, name, args, { ...caller, clientInfo }, deps.log);
   });
   // The extension advertises prompts and resources; with none registered, the lists are empty.
   server.setRequestHandler(ListPromptsRequestSchema, async () => ({ prompts: [] }));

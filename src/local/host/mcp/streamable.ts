@@ -1,8 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { isInitializeRequest, JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
+import { isInitializeRequest, isJSONRPCRequest, JSONRPCMessageSchema, type JSONRPCMessage } from '@modelcontextprotocol/sdk/types.js';
 import { readBody } from '../request-body.js';
-import { createMcpServer, withExtensionProtocolVersion, type McpServerDeps } from './server.js';
+import { withExtensionProtocolVersion, type McpServerDeps } from './server.js';
+import { statelessServerFor } from './stateless-server.js';
 import { accepts, createId, eventStreamHeaders, formatClientState, headersForTool, headerValue, parseClientState, writeJsonRpcError } from './http-util.js';
 
 export interface StreamableDeps extends McpServerDeps {
@@ -11,11 +11,10 @@ export interface StreamableDeps extends McpServerDeps {
 
 /**
  * `/runtime/webhooks/mcp`: streamable HTTP, stateless, POST only, always answered as an event stream.
- * The extension's checks run here in its order (method, Accept, session header, body); the SDK's
- * stateless transport then frames the exchange. Its own checks (Content-Type, session and protocol
- * headers) are stricter than the extension's, so it sees a request with those normalised.
+ * The extension's checks run here in its order (method, Accept, session header, body); the host's one
+ * shared SDK server (`stateless-server.ts`) then answers, framed as `event: message` SSE events.
  */
-export async function handleStreamable(deps: StreamableDeps, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+export async function handleStreamable(deps: StreamableDeps, req: IncomingMessage, res: ServerResponse, _url: URL): Promise<void> {
   if (req.method !== 'POST') {
     res.writeHead(405).end(); // no Allow header, as the extension
     return;
@@ -33,7 +32,7 @@ export async function handleStreamable(deps: StreamableDeps, req: IncomingMessag
   const message = await readMessage(req, res);
   if (!message) return;
   const newSessionId = isInitializeRequest(message) && !sessionId ? formatClientState(createId(), deps.instanceId) : undefined;
-  await answer(deps, req, res, url, message, { sessionId, newSessionId });
+  await answer(deps, req, res, message, { sessionId, newSessionId });
 }
 
 /** Parses the body; answers the failure itself and returns undefined when there is no message. */
@@ -62,46 +61,20 @@ interface Session {
   newSessionId?: string;
 }
 
-async function answer(deps: StreamableDeps, req: IncomingMessage, res: ServerResponse, url: URL, message: JSONRPCMessage, session: Session): Promise<void> {
-  const headers = headersForTool(req);
-  const server = createMcpServer(deps, () => ({ transportName: 'http-streamable', headers, sessionId: session.sessionId }));
-  // keepAliveMs 0: the extension writes no keep-alive comments on these short-lived streams.
-  const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, keepAliveMs: 0 });
-  await server.connect(transport);
-  const sdkRequest = new Request(url, {
-    method: 'POST',
-    headers: { accept: 'application/json, text/event-stream', 'content-type': 'application/json' },
-  });
-  const response = await transport.handleRequest(sdkRequest, { parsedBody: message });
-  if (response.status === 200) {
-    res.writeHead(200, { ...eventStreamHeaders, ...(session.newSessionId && { 'Mcp-Session-Id': session.newSessionId }) });
-  } else {
-    res.writeHead(response.status, Object.fromEntries(response.headers));
-  }
-  res.flushHeaders();
-  await relay(response, res);
-  await server.close();
-}
-
-/** Copies the SDK's stream to the client chunk by chunk; stops if the client goes away. */
-async function relay(response: Response, res: ServerResponse): Promise<void> {
-  if (!response.body) {
-    res.end();
+async function answer(deps: StreamableDeps, req: IncomingMessage, res: ServerResponse, message: JSONRPCMessage, session: Session): Promise<void> {
+  const server = statelessServerFor(deps);
+  if (!isJSONRPCRequest(message)) {
+    // A notification or a client's response: accepted, nothing to stream back.
+    await server.deliver(message);
+    res.writeHead(202).end();
     return;
   }
-  const reader = response.body.getReader();
-  const onClose = () => void reader.cancel().catch(() => undefined);
-  res.on('close', onClose);
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      res.write(value);
-    }
-  } catch {
-    // cancelled because the client left
-  } finally {
-    res.off('close', onClose);
-    res.end();
-  }
+  res.writeHead(200, { ...eventStreamHeaders, ...(session.newSessionId && { 'Mcp-Session-Id': session.newSessionId }) });
+  res.flushHeaders();
+  const connection = { transportName: 'http-streamable' as const, headers: headersForTool(req), sessionId: session.sessionId };
+  await server.request(message, connection, (reply) => {
+    // A client that went away misses the rest; the tool call itself runs to its end, as in the extension.
+    if (!res.destroyed && !res.writableEnded) res.write(`event: message\ndata: ${JSON.stringify(reply)}\n\n`);
+  });
+  res.end();
 }
