@@ -39,6 +39,18 @@ describe('several instances: one sign-in split across them', () => {
   });
 });
 
+describe('several instances: refresh races', () => {
+  test('ten parallel refreshes with one token, spread over both instances, behave as on one: all succeed with the same new pair', async () => {
+    const signedIn = await signInSplit(stack, { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 });
+    const answers = await Promise.all(Array.from({ length: 10 }, (_, i) => refresh(stack, (i % 2) + 1, signedIn)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
+    expect(new Set(answers.map((a) => `${String(a.json.access_token)} ${String(a.json.refresh_token)}`)).size).toBe(1);
+    const next = String(answers[0]!.json.refresh_token);
+    expect(next).not.toBe(signedIn.refreshToken);
+    expect((await refresh(stack, 2, signedIn, next)).status).toBe(200);
+  });
+});
+
 describe('several instances: a revocation on A is seen on B within the grant cache freshness', () => {
   /** B has the grant cached (a call just succeeded there), then A revokes it. */
   async function cachedOnB(): Promise<Awaited<ReturnType<typeof signInSplit>>> {
