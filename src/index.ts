@@ -11,8 +11,10 @@ import { registerAuthorizeFunctions } from './functions/authorize.js';
 import { registerTokenFunctions } from './functions/token.js';
 import { registerMcpFunctions } from './functions/mcp.js';
 import { registerToolFunctions } from './functions/tools.js';
+import { registerObservability } from './observability/invocation.js';
 
 app.setup({ enableHttpStream: true });
+registerObservability();
 
 // Exported so a test fixture app can register extra tools against the same dependencies (caches).
 // Undefined when the configuration is not ready.

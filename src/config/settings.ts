@@ -290,6 +290,14 @@ export const settings = {
     default: '{}',
     example: '{}',
   },
+  TELEMETRY_CONSOLE: {
+    description: 'Print OpenTelemetry spans to the console (the local stack then shows what Application Insights gets; in Azure, APPLICATIONINSIGHTS_CONNECTION_STRING turns on the export there).',
+    fix: 'set it to "true" or "false".',
+    schema: bool,
+    required: 'never',
+    default: 'false',
+    example: 'false',
+  },
 } satisfies Record<string, SettingSpec>;
 
 export type SettingName = keyof typeof settings;

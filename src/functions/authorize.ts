@@ -10,6 +10,8 @@ import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
 import { isStoreUnavailable } from '../store/availability.js';
 import { clientAddress } from '../http/client-address.js';
 import { TooManyRequestsError } from '../http/rate-limit.js';
+import { describeFailure } from '../observability/failures.js';
+import { withCorrelationId } from '../observability/scope.js';
 
 /** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
 export function registerAuthorizeFunctions(deps: Deps): void {
@@ -34,8 +36,10 @@ export function registerAuthorizeFunctions(deps: Deps): void {
         return { ...page, headers: { ...page.headers, ...retryAfterHeader() } };
       }
       // Details to the log only (they never hold a token: the handlers do not put any in errors).
-      context.error(`${context.functionName}: unexpected error`, err);
-      return errorPage(new ServerError('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator.'));
+      const readable = describeFailure(err);
+      if (readable) context.error(withCorrelationId(`${context.functionName}: ${readable}`));
+      else context.error(withCorrelationId(`${context.functionName}: unexpected error`), err);
+      return errorPage(new ServerError(withCorrelationId('The server hit an unexpected error. Start the sign-in again; if it persists, tell the operator')));
     }
   };
 

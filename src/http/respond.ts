@@ -2,6 +2,8 @@ import { OAuthError, ServerError, TemporarilyUnavailableError } from '../oauth/e
 import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../store/availability.js';
 import { TooManyRequestsError } from './rate-limit.js';
 import type { HttpOutput } from './types.js';
+import { describeFailure } from '../observability/failures.js';
+import { withCorrelationId } from '../observability/scope.js';
 
 /** OAuth responses that carry credentials or per-request results must not be cached (RFC 6749 §5.1). */
 export const NO_STORE: Readonly<Record<string, string>> = { 'Cache-Control': 'no-store', Pragma: 'no-cache' };
@@ -15,7 +17,7 @@ export function oauthErrorResponse(error: OAuthError, headers: Record<string, st
   return jsonResponse(error.status, error.toResponseObject(), { ...NO_STORE, ...headers });
 }
 
-/** Something to log when an endpoint fails unexpectedly (the Functions `InvocationContext.error` fits). */
+/** Something to log when an endpoint fails unexpectedly; `error` is undefined when the message says it all. */
 export type ErrorLogger = (message: string, error: unknown) => void;
 
 /**
@@ -26,11 +28,12 @@ export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
   if (error instanceof TooManyRequestsError) return oauthErrorResponse(error, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof OAuthError) return oauthErrorResponse(error);
   if (isStoreUnavailable(error)) {
-    log?.('Cosmos DB is unavailable; answered 503', error);
+    log?.(withCorrelationId('Cosmos DB is unavailable; answered 503'), error);
     return oauthErrorResponse(storeUnavailableError(), retryAfterHeader());
   }
-  log?.('Unexpected error in an OAuth endpoint', error);
-  return oauthErrorResponse(new ServerError('The server hit an unexpected error. Try again; if it persists, tell the operator.'));
+  const readable = describeFailure(error);
+  log?.(withCorrelationId(readable ?? 'Unexpected error in an OAuth endpoint'), readable ? undefined : error);
+  return oauthErrorResponse(new ServerError(withCorrelationId('The server hit an unexpected error. Try again; if it persists, tell the operator')));
 }
 
 /** What the client reads when Cosmos DB cannot serve the request right now (RFC 6749 `temporarily_unavailable`). */

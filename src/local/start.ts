@@ -1,6 +1,7 @@
 // `npm start` (the gateway and every emulator) and `npm run emulators` (`--emulators-only`, for
 // `func start`). Prints where everything is; stops cleanly on SIGINT and SIGTERM.
 import { ConfigError } from '../config/index.js';
+import { writeLocalStackSettings } from '../doctor/local-settings.js';
 import { LOCAL_PASSWORD, LOCAL_USERS } from './defaults.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
@@ -52,6 +53,8 @@ async function main(): Promise<void> {
     console.error(`\nThe local stack could not start.\n${describe(err)}`);
     process.exit(1);
   }
+  // For `npm run doctor -- --local`; removed when the process exits.
+  if (!stopping && !stack.emulatorsOnly) process.on('exit', writeLocalStackSettings(stack.env));
   if (!stopping) console.log(banner(stack));
 }
 

@@ -17,6 +17,7 @@ import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery 
 import { createSseRewriter } from './sse-rewrite.js';
 import { stepUpFor, StepUpRequiredError } from './step-up.js';
 import { guardStream } from './stream-guard.js';
+import { audit } from '../observability/audit.js';
 
 /** The part of a request the gateway reads (the Functions `HttpRequest` and fetch's `Request` both fit). */
 export interface McpRequest {
@@ -106,7 +107,10 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       const read = await readBoundedBody(request.body, request.headers.get('content-length'));
       body = read?.kind === 'whole' ? read.bytes : (read?.stream ?? null);
       const stepUp = read?.kind === 'whole' ? stepUpFor(new TextDecoder().decode(read.bytes), principal.scopes) : undefined;
-      if (stepUp) throw new StepUpRequiredError(stepUp);
+      if (stepUp) {
+        audit('step_up.refused', { userId: principal.oid, clientId: principal.clientId, tools: stepUp.tools, scopes: stepUp.missingScopes });
+        throw new StepUpRequiredError(stepUp);
+      }
     }
     const gatewayHeaders: Record<string, string> = {
       [SESSION_HEADER]: await sealToolSession(principal, now()),

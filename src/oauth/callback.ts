@@ -15,6 +15,7 @@ import { clientRedirectUrl, redirectResponse } from './flow/client-redirect.js';
 import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';
 import { errorPage, errorRedirect } from './flow/pages.js';
 import { startUpstream } from './flow/upstream-start.js';
+import { audit } from '../observability/audit.js';
 
 /**
  * GET /callback: Entra's redirect back to the gateway.
@@ -87,6 +88,7 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
     codeChallenge: authorization.codeChallenge,
   });
   log.info(`callback: grant ${created.grant.id} created for user ${user.oid}, client ${authorization.clientId} (flow ${flow})`);
+  audit('grant.created', { userId: user.oid, tenantId: user.tid, clientId: authorization.clientId, grantId: created.grant.id, flow });
   const location = clientRedirectUrl(authorization.redirectUri, { code: gatewayCode }, authorization.state, deps.config.baseUrl);
   return { ...redirectResponse(location), cookies: cleared };
 }

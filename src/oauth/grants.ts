@@ -13,6 +13,7 @@ import { currentEntraAccessToken, sealEntraTokens, type EntraAccessToken, type E
 import { GrantCache } from './tokens/grant-cache.js';
 import { hashSecret, isWellFormedSecret, newSecret } from './tokens/opaque.js';
 import { mintTokens, refreshGrant, type TokenIssuer, type TokenResponse } from './tokens/token-issuer.js';
+import { audit } from '../observability/audit.js';
 
 export type { TokenResponse } from './tokens/token-issuer.js';
 export type { EntraAccessToken, EntraTokenSet, RefreshUpstream } from './tokens/entra-session.js';
@@ -143,6 +144,7 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
   async function revokeGrant(grantId: string, reason: string): Promise<void> {
     cache.delete(grantId);
     await grants.revoke(grantId, reason, now());
+    audit('grant.revoked', { grantId, reason });
   }
   const issuer: TokenIssuer = {
     grants,

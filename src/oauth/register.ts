@@ -6,6 +6,7 @@ import type { ClientStore } from '../store/clients.js';
 import { generateClientId, generateClientSecret, type RegisteredClient } from './client.js';
 import { parseClientMetadata } from './client-metadata.js';
 import { InvalidClientMetadataError, InvalidRequestError } from './errors.js';
+import { audit } from '../observability/audit.js';
 
 /**
  * POST /register: RFC 7591 dynamic client registration. Open (no initial access token), because MCP
@@ -57,6 +58,7 @@ export async function registerClient(input: unknown, deps: RegisterDeps): Promis
     client.secretHash = generated.hash;
   }
   await deps.clients.registerClient(client);
+  audit('client.registered', { clientId: client.clientId, clientName: metadata.client_name });
   return secret === undefined ? { client } : { client, secret };
 }
 

@@ -4,6 +4,7 @@ import { MAX_PAGE } from '../store/clients.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';
 import { TOOL_REQUIREMENTS } from './requirements-table.js';
 import type { ToolDefinition } from './tool.js';
+import { audit } from '../observability/audit.js';
 
 /**
  * Administration of the registered MCP clients. Both need the session scope `mcp:admin` (the client
@@ -58,6 +59,7 @@ export const revokeClientTool: ToolDefinition = {
     const grantsRevoked = await deps.grants.revokeClientGrants(clientId, `client revoked by administrator ${user.oid}`);
     if (!deleted && grantsRevoked === 0) throw new NotFoundError(`No registered MCP client or active session has the client id "${clientId.slice(0, 200)}".`);
     log(`client ${clientId} revoked by ${user.oid}: registration ${deleted ? 'deleted' : 'absent'}, ${grantsRevoked} grant(s) revoked`);
+    audit('client.revoked', { clientId, actor: user.oid, count: grantsRevoked });
     const text =
       `Revoked MCP client ${clientId}: ${deleted ? 'its registration was deleted' : 'it had no stored registration (a client ID metadata document client can sign in again)'}, ` +
       `and ${grantsRevoked} session(s) were ended. Other gateway instances stop accepting its tokens within 30 seconds.`;

@@ -163,7 +163,8 @@ export function gatewayApp(extraRedirectUris: string[], v2Issuer: string): AppRe
     requestedAccessTokenVersion: 2,
     // Token configuration > "Add groups claim" (security groups), so GROUP_PERMISSIONS works locally.
     groupMembershipClaims: 'SecurityGroup',
-    consentedPermissions: [{ resourceAppId: GRAPH_APP_ID, scopes: ['User.Read'] }],
+    // Application.Read.All: `npm run doctor` reads the app's own registration through Graph.
+    consentedPermissions: [{ resourceAppId: GRAPH_APP_ID, scopes: ['User.Read'], roles: ['Application.Read.All'] }],
   };
 }
 

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createTokenVerifier, type TrustedIssuer } from './auth.js';
+import { readApplications, type ApplicationsDirectory } from './applications.js';
 import { buildDirectory, type DirectoryGroup, type DirectoryUser, type GraphDirectory } from './directory.js';
 import { GraphError, ResourceNotFoundError, type RequestIds } from './errors.js';
 import { FaultInjector, normalizePath, type FaultHandle, type FaultSpec } from './faults.js';
@@ -24,7 +25,7 @@ export interface GraphEmulatorOptions {
    * The users and groups: pass the Entra emulator's directory so both serve the same people. Default:
    * the local stack's (`LOCAL_USERS`), which is also the Entra emulator's default.
    */
-  directory?: { users?: readonly DirectoryUser[]; groups?: readonly DirectoryGroup[] };
+  directory?: { users?: readonly DirectoryUser[]; groups?: readonly DirectoryGroup[] } & ApplicationsDirectory;
   /** The emulator's clock for token lifetimes (default: the real time). */
   now?: () => Date;
 }
@@ -71,6 +72,8 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     counters.byPath[path] = (counters.byPath[path] ?? 0) + 1;
 
     const caller = await verify(req.headers.authorization);
+    const applications = req.method === 'GET' ? readApplications(url.pathname, url.searchParams, caller, options.directory ?? {}, baseUrl) : undefined;
+    if (applications) return applications;
     const resource = findResource(url.pathname);
     if (req.method !== (resource.method ?? 'GET')) {
       throw new GraphError(405, 'Request_BadRequest', 'Specified HTTP method is not allowed for the request target.');

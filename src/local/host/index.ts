@@ -110,8 +110,10 @@ function urlHost(hostname: string): string {
   return hostname.includes(':') ? `[${hostname}]` : hostname;
 }
 
-export const consoleLog: HostLog = (level, message) => {
-  if (level === 'error' || level === 'critical') console.error(`[${level}] ${message}`);
-  else if (level === 'warning') console.warn(`[${level}] ${message}`);
-  else if (level !== 'debug' && level !== 'trace') console.log(`[${level}] ${message}`);
+/** Each line with its time, as Core Tools prints them (`[2026-01-01T10:00:00.000Z] [information] …`). */
+export const consoleLog: HostLog = (level, message, now = new Date()) => {
+  const line = `[${now.toISOString()}] [${level}] ${message}`;
+  if (level === 'error' || level === 'critical') console.error(line);
+  else if (level === 'warning') console.warn(line);
+  else if (level !== 'debug' && level !== 'trace') console.log(line);
 };

@@ -5,6 +5,7 @@ import { InvalidGrantError, InvalidScopeError } from '../errors.js';
 import type { AccessTokenCodec } from './access-token.js';
 import { hashSecret, isWellFormedSecret, newSecret } from './opaque.js';
 import { classifyRefreshToken } from './refresh-rotation.js';
+import { audit } from '../../observability/audit.js';
 
 /** The token endpoint's successful answer (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -66,6 +67,7 @@ export async function refreshGrant(
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const presented = classifyRefreshToken(grant.value, tokenHash, issuer.now(), issuer.refreshGraceMs);
     if (presented.kind === 'reuse') {
+      audit('refresh.reuse_detected', { userId: grant.value.user.oid, clientId: grant.value.clientId, grantId: grant.value.id });
       await issuer.revokeGrant(grant.value.id, 'refresh token reuse');
       throw new InvalidGrantError('The refresh token was already used and replaced; the session has been revoked for safety. Sign in again.');
     }
