@@ -27,11 +27,11 @@ export type ErrorLogger = (message: string, error: unknown) => void;
 export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
   if (error instanceof TooManyRequestsError) return oauthErrorResponse(error, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof OAuthError) return oauthErrorResponse(error);
+  const readable = describeFailure(error);
   if (isStoreUnavailable(error)) {
-    log?.(withCorrelationId('Cosmos DB is unavailable; answered 503'), error);
+    log?.(withCorrelationId(readable ?? 'Cosmos DB is unavailable; answered 503'), readable ? undefined : error);
     return oauthErrorResponse(storeUnavailableError(), retryAfterHeader());
   }
-  const readable = describeFailure(error);
   log?.(withCorrelationId(readable ?? 'Unexpected error in an OAuth endpoint'), readable ? undefined : error);
   return oauthErrorResponse(new ServerError(withCorrelationId('The server hit an unexpected error. Try again; if it persists, tell the operator')));
 }
@@ -39,7 +39,7 @@ export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
 /** What the client reads when Cosmos DB cannot serve the request right now (RFC 6749 `temporarily_unavailable`). */
 export function storeUnavailableError(): TemporarilyUnavailableError {
   return new TemporarilyUnavailableError(
-    `The gateway's storage is unavailable for the moment; nothing was changed. Retry in ${STORE_RETRY_AFTER_SECONDS} seconds.`,
+    withCorrelationId(`The gateway's storage is unavailable for the moment; nothing was changed. Retry in ${STORE_RETRY_AFTER_SECONDS} seconds`),
   );
 }
 
