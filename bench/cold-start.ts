@@ -5,7 +5,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { packageApp } from '../scripts/package.js';
 import { azureLikeEnv } from '../test/infra/azure-env.js';
-import { fmt, formatRatio, table, type PairedRatio } from './stats.js';
+import { fmt, table, type PairedRatio } from './stats.js';
 
 export interface ColdOptions {
   /** Fresh processes per subject, one of each subject per round, in turn. */

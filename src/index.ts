@@ -8,6 +8,7 @@ import { registerSiteFunctions } from './functions/site.js';
 import { registerDiscoveryFunctions } from './functions/discovery.js';
 import { registerRegistrationFunctions } from './functions/register.js';
 import { registerAuthorizeFunctions } from './functions/authorize.js';
+import { registerAccountFunctions } from './functions/account.js';
 import { registerTokenFunctions } from './functions/token.js';
 import { registerMcpFunctions } from './functions/mcp.js';
 import { registerToolFunctions } from './functions/tools.js';
@@ -34,6 +35,7 @@ function startGateway(): Deps | undefined {
   registerDiscoveryFunctions(deps);
   registerRegistrationFunctions(deps);
   registerAuthorizeFunctions(deps);
+  registerAccountFunctions(deps);
   registerTokenFunctions(deps);
   registerMcpFunctions(deps);
   registerToolFunctions(deps);

@@ -13,9 +13,9 @@ import { TooManyRequestsError } from '../http/rate-limit.js';
 import { describeFailure } from '../observability/failures.js';
 import { withCorrelationId } from '../observability/scope.js';
 
-/** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
-export function registerAuthorizeFunctions(deps: Deps): void {
-  const flow: BrowserFlowDeps = {
+/** What the browser-facing pages use (/authorize, /consent, /callback and /account), from the app's deps. */
+export function browserPageDeps(deps: Deps) {
+  return {
     config: deps.config,
     clients: deps.clients,
     authorizations: deps.pendingAuthorizations,
@@ -25,6 +25,11 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     claimsChallenges: deps.claimsChallenges,
     now: Date.now,
   };
+}
+
+/** The browser-facing part of the authorization flow: /authorize, /consent and Entra's /callback. */
+export function registerAuthorizeFunctions(deps: Deps): void {
+  const flow: BrowserFlowDeps = browserPageDeps(deps);
   const page = (handler: typeof handleAuthorize) => async (request: HttpRequest, context: InvocationContext) => {
     const log: FlowLog = { info: (m) => context.log(m), warn: (m) => context.warn(m) };
     try {

@@ -1,6 +1,7 @@
 import { app, type HttpRequest, type HttpResponseInit, type InvocationContext } from '@azure/functions';
 import type { Deps } from '../deps.js';
 import { createMcpHandlerFromDeps } from '../mcp/wiring.js';
+import { isBrowserNavigation, renderMcpEndpointPage } from '../site/mcp-endpoint-page.js';
 
 /**
  * The MCP endpoints: `/mcp` (streamable HTTP) and `/mcp/sse` + `/mcp/message` (legacy SSE). Two
@@ -16,6 +17,12 @@ export function registerMcpFunctions(deps: Deps): void {
     const log = (message: string, error: unknown) =>
       context.error(message, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     const response = await handle(request, log);
+    if (response.status === 401 && isBrowserNavigation(request)) {
+      // Same 401 and challenge; a page for the person instead of JSON.
+      const page = renderMcpEndpointPage(deps.config.baseUrl);
+      for (const [name, value] of Object.entries(page.headers)) response.headers.set(name, value);
+      return { status: 401, headers: response.headers, body: page.body };
+    }
     return { status: response.status, headers: response.headers, body: response.body };
   };
   const methods = ['GET', 'POST', 'DELETE'] as const;

@@ -2,6 +2,7 @@ import { app } from '@azure/functions';
 import type { Deps } from '../deps.js';
 import { renderLandingPage } from '../site/landing.js';
 import { retryAfterHeader } from '../http/respond.js';
+import { pageHeaders } from '../web/html.js';
 
 /**
  * Anonymous probes and the landing page. `/health` is liveness: the process answers, nothing else is
@@ -38,11 +39,8 @@ export function registerSiteFunctions({ config, readiness }: Deps): void {
     handler: async () => ({
       status: 200,
       body: landing,
-      headers: {
-        'Content-Type': 'text/html; charset=utf-8',
-        'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'",
-        'X-Frame-Options': 'DENY',
-      },
+      // The pages' headers: the hashed stylesheet only, no framing, no referrer.
+      headers: pageHeaders(),
     }),
   });
 }

@@ -1,5 +1,6 @@
 import { app, type InvocationContext, type McpToolResponse } from '@azure/functions';
 import type { Deps } from '../deps.js';
+import { toolPropertiesOf } from '../tools/functions-runtime.js';
 import { runTool, type ToolDefinition } from '../tools/tool.js';
 import { createToolDeps, TOOLS } from '../tools/wiring.js';
 
@@ -23,7 +24,7 @@ export function registerTools(handlerFor: (tool: ToolDefinition) => ToolHandler)
       toolName: tool.name,
       description: tool.description,
       // The library refuses a tool without toolProperties; an empty list is a tool without arguments.
-      toolProperties: tool.toolProperties ?? [],
+      toolProperties: tool.args ? toolPropertiesOf(tool.args) : [],
       metadata: JSON.stringify({ 'gateway/requires': tool.requires }),
       handler: handlerFor(tool),
     });

@@ -13,4 +13,3 @@ export const DEFAULT_PORTS = {
   cosmos: 8081,
 } as const;
 
-export type LocalService = keyof typeof DEFAULT_PORTS;

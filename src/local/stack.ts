@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/index.js';
 import { ensureContainers } from '../store/cosmos.js';
 import { createLocalCertificate } from './certificate.js';
+import { loadOrCreateDevKeys, restoreCosmos, saveCosmos } from './dev-state.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
 import { startLocalTtlSweeper, type TtlSweeper } from './cosmos/sweeper.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
@@ -47,6 +48,11 @@ export interface LocalStackOptions {
   clock?: SharedClock;
   /** Settings applied over the stack's own (tests force a value this way). */
   env?: Record<string, string>;
+  /**
+   * Keep keys and Cosmos data across runs in this folder (`npm start`: `.local/`; see dev-state.ts).
+   * Default: none, everything is fresh and forgotten (tests).
+   */
+  stateDir?: string;
   /** Where the local host writes host and function logs (default: the host's, the console). */
   log?: (level: string, message: string) => void;
 }
@@ -113,6 +119,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     const cosmos = await onPreferredPort(portFor(DEFAULT_PORTS.cosmos), (port) => startLocalCosmos(port));
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
+    const { stateDir } = options;
+    const devKeys = stateDir ? loadOrCreateDevKeys(stateDir) : undefined;
+    if (stateDir) {
+      await restoreCosmos(stateDir, cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE);
+      // Closed in reverse order: after the host stopped serving, before the Cosmos server stops.
+      started.push({ close: () => saveCosmos(stateDir, cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE) });
+    }
     const ttl = startLocalTtlSweeper(cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE, options.log);
     started.push(ttl);
 
@@ -144,8 +157,9 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     );
     started.push(graph);
 
-    const mcpExtensionKey = randomSecret();
-    const env = gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options });
+    const mcpExtensionKey = devKeys?.MCP_EXTENSION_KEY ?? randomSecret();
+    const kept: Record<string, string> = devKeys ? { TOKEN_ENCRYPTION_KEYS: devKeys.TOKEN_ENCRYPTION_KEYS, COOKIE_SECRET: devKeys.COOKIE_SECRET } : {};
+    const env = { ...gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options }), ...kept };
     const urls: LocalStackUrls = {
       gateway: gatewayUrl,
       mcp: `${gatewayUrl}/mcp`,

@@ -3,10 +3,17 @@
 import { ConfigError } from '../config/index.js';
 import { writeLocalStackSettings } from '../doctor/local-settings.js';
 import { LOCAL_PASSWORD, LOCAL_USERS } from './defaults.js';
+import { clearDevState, DEFAULT_STATE_DIR } from './dev-state.js';
+import { describeOverrides, overriddenShellSettings } from './shell-settings.js';
 import { startLocalStack, type LocalStack } from './stack.js';
 
 /** Settings that are only ever printed for `func start`, never on a full `npm start`. */
-const FUNC_HOST_SETTINGS = { FUNCTIONS_WORKER_RUNTIME: 'node', AzureWebJobsStorage: 'UseDevelopmentStorage=true' };
+const FUNC_HOST_SETTINGS = {
+  FUNCTIONS_WORKER_RUNTIME: 'node',
+  AzureWebJobsStorage: 'UseDevelopmentStorage=true',
+  // The gateway serves its own landing page at `/`; Core Tools' default homepage would hide it.
+  AzureWebJobsDisableHomepage: 'true',
+};
 
 async function main(): Promise<void> {
   const emulatorsOnly = process.argv.includes('--emulators-only');
@@ -17,7 +24,11 @@ async function main(): Promise<void> {
     console.error(describe(err));
     process.exit(1);
   }
-  const starting = startLocalStack({ emulatorsOnly, instances });
+  const shell = { ...process.env };
+  // `--persist` (npm start, npm run dev): keys and Cosmos data in .local/ across restarts; `--clean` first empties it.
+  const stateDir = process.argv.includes('--persist') && !emulatorsOnly ? DEFAULT_STATE_DIR : undefined;
+  if (stateDir && process.argv.includes('--clean')) clearDevState(stateDir);
+  const starting = startLocalStack({ emulatorsOnly, instances, ...(stateDir ? { stateDir } : {}) });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -53,9 +64,11 @@ async function main(): Promise<void> {
     console.error(`\nThe local stack could not start.\n${describe(err)}`);
     process.exit(1);
   }
+  if (stopping) return;
   // For `npm run doctor -- --local`; removed when the process exits.
-  if (!stopping && !stack.emulatorsOnly) process.on('exit', writeLocalStackSettings(stack.env));
-  if (!stopping) console.log(banner(stack));
+  if (!stack.emulatorsOnly) process.on('exit', writeLocalStackSettings(stack.env));
+  const overrides = stack.emulatorsOnly ? undefined : describeOverrides(overriddenShellSettings(shell, stack.env));
+  console.log(banner(stack, overrides));
 }
 
 /** `--instances N` (or `--instances=N`): how many gateway instances run behind the front (default 1). */
@@ -81,7 +94,7 @@ function describe(err: unknown): string {
   return String(err);
 }
 
-function banner(stack: LocalStack): string {
+function banner(stack: LocalStack, overrides?: string): string {
   const { urls } = stack;
   const users = LOCAL_USERS.map((u) => `    ${u.username.padEnd(22)} roles ${u.roles.join(', ')}`).join('\n');
   const lines = [
@@ -129,6 +142,7 @@ function banner(stack: LocalStack): string {
   } else {
     lines.push('Add the MCP URL to a client (see the landing page).', '');
   }
+  if (overrides) lines.push(overrides, '');
   lines.push('Ctrl+C stops everything.', '');
   return lines.join('\n');
 }

@@ -1,8 +1,9 @@
 import { AccessDeniedError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
 import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
 import { isStoreUnavailable } from '../store/availability.js';
-import { formatScope } from '../oauth/scopes.js';
-import { authenticateMcpRequest, MissingTokenError, REQUIRED_SCOPES, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
+import type { GroupPermissionMap } from '../authz/requirements.js';
+import { formatScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
+import { authenticateMcpRequest, MissingTokenError, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
 import { readBoundedBody } from './body.js';
 import { formatBearerChallenge, resourceMetadataUrl } from './challenge.js';
 import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.js';
@@ -15,7 +16,7 @@ import type { RingKey } from './sealed.js';
 import { createToolSessionSealer, SESSION_HEADER } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
 import { createSseRewriter } from './sse-rewrite.js';
-import { stepUpFor, StepUpRequiredError } from './step-up.js';
+import { grantableStepUp, stepUpFor, StepUpRequiredError } from './step-up.js';
 import { guardStream } from './stream-guard.js';
 import { audit } from '../observability/audit.js';
 
@@ -46,6 +47,8 @@ export interface McpGatewayOptions {
   sessionLifetimeSeconds: number;
   authenticator: AuthenticatorDeps;
   grants: Pick<GrantService, 'entraAccessToken'>;
+  /** GROUP_PERMISSIONS, to tell whether a step-up could grant the user a scope (default: none). */
+  groupPermissions?: GroupPermissionMap;
   /** How often an open SSE stream re-checks its grant (default 15 s). */
   sseCheckIntervalMs?: number;
   now?: () => number;
@@ -65,7 +68,10 @@ export type McpHandler = (request: McpRequest, logError?: ErrorLog) => Promise<M
  */
 export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler {
   const now = options.now ?? Date.now;
-  const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(REQUIRED_SCOPES) };
+  // Every scope the server offers: clients ask for what the challenge names, and the gateway grants
+  // only what the signed-in user is entitled to (src/authz/entitlement.ts). Clients that cannot step
+  // up later (mcp-remote 0.15) thus reach the admin tools for an admin on the first sign-in.
+  const challengeBase = { resourceMetadataUrl: resourceMetadataUrl(options.baseUrl), scope: formatScope(SUPPORTED_SCOPES) };
   const originAllowed = createOriginPolicy(options.baseUrl, options.allowedOrigins ?? []);
   const sealToolSession = createToolSessionSealer(options.keyRing, options.sessionLifetimeSeconds);
 
@@ -106,7 +112,8 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
     if (method === 'POST') {
       const read = await readBoundedBody(request.body, request.headers.get('content-length'));
       body = read?.kind === 'whole' ? read.bytes : (read?.stream ?? null);
-      const stepUp = read?.kind === 'whole' ? stepUpFor(new TextDecoder().decode(read.bytes), principal.scopes) : undefined;
+      const needed = read?.kind === 'whole' ? stepUpFor(new TextDecoder().decode(read.bytes), principal.scopes) : undefined;
+      const stepUp = grantableStepUp(needed, principal, options.groupPermissions ?? {});
       if (stepUp) {
         audit('step_up.refused', { userId: principal.oid, clientId: principal.clientId, tools: stepUp.tools, scopes: stepUp.missingScopes });
         throw new StepUpRequiredError(stepUp);

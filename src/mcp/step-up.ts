@@ -1,5 +1,7 @@
 import { z } from 'zod';
 import type { ToolRequirements } from '../authz/requirements.js';
+import { entitledScopes, type EntitledUser } from '../authz/entitlement.js';
+import type { GroupPermissionMap } from '../authz/requirements.js';
 import { InsufficientScopeError } from '../oauth/errors.js';
 import { TOOL_REQUIREMENTS } from '../tools/requirements-table.js';
 
@@ -74,6 +76,19 @@ export function stepUpFor(body: string, sessionScopes: readonly string[], table:
   if (missing.size === 0) return undefined;
   const missingScopes = [...missing];
   return { tools, missingScopes, scope: [...new Set([...sessionScopes, ...missingScopes])] };
+}
+
+/**
+ * The step-up narrowed to the scopes this user could be granted (`entitlement.ts`), or `undefined`
+ * when none: a new authorization would grant the same scopes again, so asking for one would loop.
+ * The call is then forwarded, and the tool explains which role or permission is missing.
+ */
+export function grantableStepUp(stepUp: StepUp | undefined, user: EntitledUser, groupPermissions: GroupPermissionMap): StepUp | undefined {
+  if (!stepUp) return undefined;
+  const missingScopes = entitledScopes(stepUp.missingScopes, user, groupPermissions);
+  if (missingScopes.length === 0) return undefined;
+  const scope = stepUp.scope.filter((s) => !stepUp.missingScopes.includes(s) || missingScopes.includes(s));
+  return { ...stepUp, missingScopes, scope };
 }
 
 /** The 403 the gateway answers for a step-up; its challenge names `scope` instead of the route's default. */

@@ -23,5 +23,6 @@ export function createMcpHandlerFromDeps(deps: Pick<Deps, 'config' | 'grants'>):
     sessionLifetimeSeconds: config.tokens.refreshTokenTtlSeconds,
     authenticator: { grants: deps.grants, entraTokens },
     grants: deps.grants,
+    groupPermissions: config.groupPermissions,
   });
 }

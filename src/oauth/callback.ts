@@ -1,3 +1,5 @@
+import { openAccountSession } from '../account/handler.js';
+import { entitledScopes } from '../authz/entitlement.js';
 import { explainCallbackError, explainMsalError, type AadstsExplanation } from '../entra/aadsts.js';
 import type { EntraSignIn } from '../entra/upstream.js';
 import type { HttpInput } from '../http/types.js';
@@ -71,6 +73,12 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
     log.warn(`callback: user ${user.oid} of tenant ${user.tid} refused: the tenant is not in ENTRA_ALLOWED_TENANTS`);
     return toClient(new AccessDeniedError('Accounts of your organization are not allowed on this server.'));
   }
+  if (authorization.purpose === 'account') {
+    // The user's own sign-in to /account: no grant, no code; the Entra tokens are not kept.
+    log.info(`callback: account session opened for user ${user.oid} (flow ${flow})`);
+    const opened = await openAccountSession(user, deps);
+    return { ...opened, cookies: [...cleared, ...(opened.cookies ?? [])] };
+  }
   const again = await claimsChallengeLeg(authorization, user, deps);
   if (again) {
     log.info(`callback: user ${user.oid} has a pending Conditional Access challenge; to Entra once more with it (flow ${hashPrefix(again.state)})`);
@@ -79,7 +87,8 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
   const created = await deps.grants.createGrant({
     user,
     clientId: authorization.clientId,
-    scopes: authorization.scopes,
+    // What the user consented to, narrowed to what the user can use (mcp:admin only for admins).
+    scopes: entitledScopes(authorization.scopes, user, deps.config.groupPermissions),
     resource: authorization.resource,
     entra: signIn.tokens,
   });

@@ -42,6 +42,7 @@ function refuse(clientId: string, problem: string): never {
 export function validateClientIdUrl(clientId: string, allowLoopback: boolean): URL {
   // Refusals that must not echo the id: it may hold characters that break a log line or a page.
   if (clientId.length > 2000) throw new InvalidClientError('The client_id is longer than 2000 characters.');
+  // eslint-disable-next-line no-control-regex -- finding control characters is this check's purpose
   if (/[\u0000-\u0020\u007f-\u00a0\u2028\u2029]/.test(clientId)) {
     throw new InvalidClientError('The client_id contains whitespace or control characters; a client ID metadata document URL cannot.');
   }

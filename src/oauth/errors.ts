@@ -47,7 +47,6 @@ export class AccessDeniedError extends OAuthError { static override readonly err
 export class InvalidTargetError extends OAuthError { static override readonly errorCode = 'invalid_target'; }
 export class InvalidTokenError extends OAuthError { static override readonly errorCode = 'invalid_token'; static override readonly status = 401; }
 export class InsufficientScopeError extends OAuthError { static override readonly errorCode = 'insufficient_scope'; static override readonly status = 403; }
-export class UnsupportedTokenTypeError extends OAuthError { static override readonly errorCode = 'unsupported_token_type'; }
 export class InvalidRedirectUriError extends OAuthError { static override readonly errorCode = 'invalid_redirect_uri'; }
 export class InvalidClientMetadataError extends OAuthError { static override readonly errorCode = 'invalid_client_metadata'; }
 export class ServerError extends OAuthError { static override readonly errorCode = 'server_error'; static override readonly status = 500; }

@@ -102,6 +102,8 @@ export interface GrantService {
    * does; returns how many. Other instances see it within their grant cache's freshness (30 s).
    */
   revokeClientGrants(clientId: string, reason: string): Promise<number>;
+  /** The user's live grants (signed in, code redeemed), for their /account page; no sealed tokens. */
+  userGrants(oid: string): Promise<GrantInfo[]>;
   authenticateAccessToken(token: string): Promise<AuthenticatedAccess>;
   /**
    * The grant's Entra access token for someone holding its data key (see `AuthenticatedAccess.grantKey`),
@@ -254,6 +256,10 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
       const ids = await grants.liveIdsByClient(clientId, now());
       for (const id of ids) await revokeGrant(id, reason);
       return ids.length;
+    },
+
+    async userGrants(oid) {
+      return (await grants.liveByUser(oid, now())).map(infoOf);
     },
 
     async authenticateAccessToken(token) {

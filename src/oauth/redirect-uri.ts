@@ -68,7 +68,9 @@ function checkCharacters(uri: string): void {
   if (uri.length === 0) refuse(uri, 'is empty');
   if (uri.length > MAX_REDIRECT_URI_LENGTH) refuse(uri, `is longer than ${MAX_REDIRECT_URI_LENGTH} characters`);
   // Whitespace and control characters are how `java\tscript:` slips past naive scheme checks.
+  // eslint-disable-next-line no-control-regex -- finding control characters is this check's purpose
   if (/[\u0000-\u0020\u007f-\u009f\s]/u.test(uri)) refuse(uri, 'contains whitespace or a control character');
+  // eslint-disable-next-line no-control-regex -- the ASCII range starts at \u0000 by definition
   if (/[^\u0000-\u007f]/u.test(uri)) refuse(uri, 'contains non-ASCII characters (percent-encode them, or use punycode)');
   if (uri.includes('\\')) refuse(uri, 'contains a backslash');
 }

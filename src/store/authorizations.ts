@@ -14,6 +14,11 @@ export interface AuthorizationRequest {
   state?: string;
   codeChallenge: string;
   codeChallengeMethod: 'S256';
+  /**
+   * `account`: the user's own sign-in to /account, not an MCP client's authorization. /callback then
+   * opens the account page's session instead of creating a grant (src/account/).
+   */
+  purpose?: 'account';
 }
 
 /** What the browser must carry from /authorize to /callback. */

@@ -77,6 +77,8 @@ export interface GrantRecord {
  *   on conflicts, so it wins against any concurrent writer. Revoking a missing grant is a no-op.
  * - `liveIdsByClient` lists the ids of a client's grants that are neither revoked nor expired: a
  *   cross-partition query, for the admin tool's "revoke a client", never for a hot path.
+ * - `liveByUser` lists a user's grants that are neither revoked nor expired and whose code was redeemed
+ *   (they hold a refresh token): a cross-partition query, for the user's /account page.
  */
 export interface GrantStore {
   create(grant: GrantRecord, nowMs: number): Promise<Versioned<GrantRecord>>;
@@ -84,6 +86,7 @@ export interface GrantStore {
   replace(grant: GrantRecord, etag: string, nowMs: number): Promise<Versioned<GrantRecord>>;
   revoke(id: string, reason: string, nowMs: number): Promise<void>;
   liveIdsByClient(clientId: string, nowMs: number): Promise<string[]>;
+  liveByUser(oid: string, nowMs: number): Promise<GrantRecord[]>;
 }
 
 export function createCosmosGrantStore(container: Container): GrantStore {
@@ -145,6 +148,19 @@ export function createCosmosGrantStore(container: Container): GrantStore {
         })
         .fetchAll();
       return resources.map((r) => r.id);
+    },
+
+    async liveByUser(oid, nowMs) {
+      const { resources } = await container.items
+        .query<GrantRecord>({
+          query: 'SELECT * FROM c WHERE c.user.oid = @oid AND c.revoked = false AND c.expiresAt > @now',
+          parameters: [
+            { name: '@oid', value: oid },
+            { name: '@now', value: nowMs },
+          ],
+        })
+        .fetchAll();
+      return resources.map(withoutSystemFields).filter((grant) => grant.refresh !== null);
     },
   };
   return store;

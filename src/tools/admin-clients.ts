@@ -1,16 +1,15 @@
-import { arg } from './functions-runtime.js';
 import type { RegisteredClient } from '../oauth/client.js';
+import { SCOPE_ADMIN } from '../oauth/scopes.js';
 import { MAX_PAGE } from '../store/clients.js';
+import { defineTool } from './define.js';
 import { InvalidArgumentError, NotFoundError } from './errors.js';
-import { TOOL_REQUIREMENTS } from './requirements-table.js';
-import type { ToolDefinition } from './tool.js';
+import { ADMIN_ROLE } from './roles.js';
 import { audit } from '../observability/audit.js';
 
 /**
  * Administration of the registered MCP clients. Both need the session scope `mcp:admin` (the client
  * was authorized for administration) and, from the user, the app role `MCP.Admin` or the group
- * permission for the action (GROUP_PERMISSIONS), so an operator can delegate just listing. The
- * requirements are in `requirements-table.ts`.
+ * permission for the action (GROUP_PERMISSIONS), so an operator can delegate just listing.
  */
 
 function summary(client: RegisteredClient) {
@@ -24,12 +23,12 @@ function summary(client: RegisteredClient) {
   };
 }
 
-export const listClientsTool: ToolDefinition = {
+export const listClientsTool = defineTool({
   name: 'list_clients',
   description:
     `Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time, at most ${MAX_PAGE} per call in client id order. When more remain, the result names a cursor: call again with it. Administrators only.`,
-  toolProperties: { cursor: arg.string().optional().describe('The cursor a previous list_clients call returned, for the next page; omit it for the first page.') },
-  requires: TOOL_REQUIREMENTS.list_clients,
+  args: { cursor: { type: 'string', optional: true, description: 'The cursor a previous list_clients call returned, for the next page; omit it for the first page.' } },
+  requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.read'] },
   async run({ args }, deps) {
     const cursor = args.cursor;
     if (cursor !== undefined && cursor !== '' && (typeof cursor !== 'string' || cursor.length > 255)) {
@@ -41,14 +40,14 @@ export const listClientsTool: ToolDefinition = {
     const more = page.next ? [`More clients follow: call list_clients with cursor "${page.next}".`] : [];
     return { text: [`${clients.length} registered MCP client(s) on this page.`, ...lines, ...more].join('\n'), data: { clients, nextCursor: page.next ?? null } };
   },
-};
+});
 
-export const revokeClientTool: ToolDefinition = {
+export const revokeClientTool = defineTool({
   name: 'revoke_client',
   description:
     "Revokes a registered MCP client: deletes its registration and ends every session (grant) it holds, so its access and refresh tokens stop working. Administrators only.",
-  toolProperties: { client_id: arg.string().describe('The client_id of the MCP client to revoke (see list_clients).') },
-  requires: TOOL_REQUIREMENTS.revoke_client,
+  args: { client_id: { type: 'string', description: 'The client_id of the MCP client to revoke (see list_clients).' } },
+  requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.revoke'] },
   async run({ args, user, log }, deps) {
     const clientId = args.client_id;
     if (typeof clientId !== 'string' || clientId.trim() === '' || clientId.length > 2048) {
@@ -65,4 +64,4 @@ export const revokeClientTool: ToolDefinition = {
       `and ${grantsRevoked} session(s) were ended. Other gateway instances stop accepting its tokens within 30 seconds.`;
     return { text, data: { clientId, registrationDeleted: deleted, grantsRevoked } };
   },
-};
+});

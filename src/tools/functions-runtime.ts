@@ -5,3 +5,16 @@
 import functions from '@azure/functions';
 
 export const { arg, McpTextContent, McpToolResponse } = functions;
+
+import type { Args } from '@azure/functions';
+import type { ToolArg } from './define.js';
+
+/** A tool's plain argument list as the `toolProperties` that `app.mcpTool` takes. */
+export function toolPropertiesOf(args: Readonly<Record<string, ToolArg>> = {}): Args {
+  return Object.fromEntries(
+    Object.entries(args).map(([name, spec]) => {
+      const described = arg[spec.type]().describe(spec.description);
+      return [name, spec.optional ? described.optional() : described];
+    }),
+  );
+}

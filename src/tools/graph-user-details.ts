@@ -1,6 +1,7 @@
 import { graphScope, GraphRequestError } from '../entra/graph.js';
-import { TOOL_REQUIREMENTS } from './requirements-table.js';
-import type { ToolDefinition } from './tool.js';
+import { SCOPE_TOOLS } from '../oauth/scopes.js';
+import { ADMIN_ROLE, USER_ROLE } from './roles.js';
+import { defineTool } from './define.js';
 
 const PERMISSION = 'User.Read';
 
@@ -8,11 +9,11 @@ const PERMISSION = 'User.Read';
  * The signed-in user's Microsoft Graph profile (`GET /v1.0/me`), with a Graph token obtained on
  * behalf of the user (OBO) for the delegated `User.Read` permission of the configured cloud's Graph.
  */
-export const graphUserDetailsTool: ToolDefinition = {
+export const graphUserDetailsTool = defineTool({
   name: 'get_graph_user_details',
   description:
     "Gets your own user profile from Microsoft Graph (/me: display name, user principal name, mail, job title, office and phone numbers), acting as you with the delegated User.Read permission.",
-  requires: TOOL_REQUIREMENTS.get_graph_user_details,
+  requires: { scopes: [SCOPE_TOOLS], roles: [USER_ROLE, ADMIN_ROLE] },
   downstream: { api: 'Microsoft Graph', permission: PERMISSION },
   async run({ user }, deps) {
     const scope = graphScope(PERMISSION);
@@ -30,4 +31,4 @@ export const graphUserDetailsTool: ToolDefinition = {
     const summary = `${label('displayName') ?? 'Your profile'}${label('userPrincipalName') ? ` <${label('userPrincipalName')}>` : ''} (from Microsoft Graph /me)`;
     return { text: `${summary}\n${JSON.stringify(profile, null, 2)}`, data: profile };
   },
-};
+});

@@ -1,6 +1,7 @@
-import type { Args, InvocationContext, McpToolResponse as McpToolResult } from '@azure/functions';
+import type { InvocationContext, McpToolResponse as McpToolResult } from '@azure/functions';
 import { McpTextContent, McpToolResponse } from './functions-runtime.js';
-import { authorize, type GroupPermissionMap, type ToolRequirements } from '../authz/requirements.js';
+import { authorize, type GroupPermissionMap } from '../authz/requirements.js';
+import type { ToolDefinition } from './define.js';
 import { describeRefusal } from '../authz/refusal.js';
 import type { GraphClient } from '../entra/graph.js';
 import type { OboClient } from '../entra/obo.js';
@@ -11,20 +12,7 @@ import { requireSignInAgain } from './sign-in-again.js';
 import { verifyToolUser, type ToolUserDeps, type VerifiedToolUser } from './tool-user.js';
 import type { ClaimsChallengeStore } from '../store/claims-challenges.js';
 
-/**
- * One MCP tool: its name, description and arguments as `app.mcpTool` takes them, what it requires
- * of the caller, and `run`, which only ever sees a verified and authorized user. `run` throws to
- * fail; `runTool` turns every failure into a result the user can read.
- */
-export interface ToolDefinition {
-  name: string;
-  description: string;
-  toolProperties?: Args;
-  requires: ToolRequirements;
-  /** The downstream API and delegated permission the tool uses, named in consent errors. */
-  downstream?: { api: string; permission: string };
-  run(call: ToolCall, deps: ToolDeps): Promise<ToolOutput>;
-}
+export type { ToolDefinition } from './define.js';
 
 export interface ToolCall {
   user: VerifiedToolUser;

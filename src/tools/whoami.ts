@@ -1,12 +1,12 @@
-import { TOOL_REQUIREMENTS } from './requirements-table.js';
-import type { ToolDefinition } from './tool.js';
+import { SCOPE_TOOLS } from '../oauth/scopes.js';
+import { defineTool } from './define.js';
 
 /** The identity the gateway resolved for this session, from the validated Entra token. No Graph call. */
-export const whoamiTool: ToolDefinition = {
+export const whoamiTool = defineTool({
   name: 'whoami',
   description:
     'Shows who you are signed in as through this MCP gateway: your Entra ID user and tenant, your app roles, groups and the tool permissions they grant, and the MCP client and scopes of this session.',
-  requires: TOOL_REQUIREMENTS.whoami,
+  requires: { scopes: [SCOPE_TOOLS] },
   async run({ user }) {
     const data = {
       oid: user.oid,
@@ -30,4 +30,4 @@ export const whoamiTool: ToolDefinition = {
     ].join('\n');
     return { text, data };
   },
-};
+});

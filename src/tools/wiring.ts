@@ -1,14 +1,10 @@
 import type { Deps } from '../deps.js';
 import { createGraphClient } from '../entra/graph.js';
 import { createEntraTokenValidator } from '../entra/jwt.js';
-import { listClientsTool, revokeClientTool } from './admin-clients.js';
-import { graphUserDetailsTool } from './graph-user-details.js';
 import { createGroupMembershipResolver } from './group-membership.js';
-import type { ToolDefinition, ToolDeps } from './tool.js';
-import { whoamiTool } from './whoami.js';
+import type { ToolDeps } from './tool.js';
 
-/** Every MCP tool, in the order `tools/list` shows them. */
-export const TOOLS: readonly ToolDefinition[] = [whoamiTool, graphUserDetailsTool, listClientsTool, revokeClientTool];
+export { TOOLS } from './requirements-table.js';
 
 /**
  * The tools' dependencies from the app's: built once per process, so the JWKS cache of the token

@@ -5,7 +5,6 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
  * another site can neither read nor set) and in a hidden form field (which another site cannot read).
  * The form's signed ticket also carries the token's binding, so one token serves one consent form.
  */
-export const CSRF_COOKIE = 'csrf';
 export const CSRF_FIELD = 'csrf_token';
 
 export function newCsrfToken(): string {

@@ -27,6 +27,11 @@ p,ul{margin:0 0 1rem}
 .warn{color:var(--warn)}
 ul{padding-left:1.25rem}
 code{font-size:.95em;word-break:break-all}
+a{color:var(--accent)}
+pre{overflow-x:auto;padding:.75rem;border:1px solid var(--line);border-radius:8px;background:var(--bg);margin:0 0 1rem}
+pre code{word-break:normal}
+h2{font-size:1.2rem;margin:1.5rem 0 .5rem}
+h3{font-size:1.05rem;margin:1.25rem 0 .25rem}
 .actions{display:flex;gap:.75rem;flex-wrap:wrap;margin-top:1.5rem}
 button{font:inherit;font-weight:600;padding:.6rem 1.4rem;border-radius:8px;border:2px solid var(--accent);cursor:pointer}
 button.approve{background:var(--accent);color:var(--accent-fg)}

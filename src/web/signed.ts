@@ -5,7 +5,7 @@ import { errors as joseErrors, jwtVerify, SignJWT, type JWTPayload } from 'jose'
  * the consent form's request ticket): HS256 JWTs keyed with COOKIE_SECRET. Each kind has its own
  * `aud`, so a value minted for one purpose is refused for another; `iss` is the gateway, `exp` bounds it.
  */
-export type SignedPurpose = 'consent' | 'consent-request';
+export type SignedPurpose = 'consent' | 'consent-request' | 'account';
 
 export interface SignedValueCodec {
   sign(purpose: SignedPurpose, claims: JWTPayload, ttlSeconds: number, nowMs: number): Promise<string>;

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { artifactsDir, launchChromium, type Browser } from '../support/chromium.js';
 import { startInspector, type InspectorProcess } from '../support/inspector-process.js';
-import { authorizationUrl, discover, register } from '../support/oauth-client.js';
+import { authorizationUrl, discover, register, tokenRequest } from '../support/oauth-client.js';
 import { PROFILE_TOOL } from '../support/mcp-session.js';
 import { startStackProcess, type StackProcess } from '../support/stack-process.js';
 
@@ -18,6 +18,38 @@ async function signInAtEntra(page: Page): Promise<void> {
   await page.fill('input[name="username"]', 'adele@contoso.test');
   await page.fill('input[name="password"]', 'Passw0rd!');
   await page.click('button[type="submit"]');
+}
+
+/** One step of the landing page's Inspector instructions (its `data-*` attributes), done in Inspector's UI. */
+async function followStep(page: Page, step: Record<string, string | undefined>, inspectorOrigin: string): Promise<void> {
+  switch (step.do) {
+    case 'choose':
+      await page.getByLabel(step.label!, { exact: true }).click();
+      await page.getByRole('option', { name: step.value!, exact: true }).click();
+      return;
+    case 'fill':
+      await page.getByLabel(step.label!, { exact: true }).fill(step.value!);
+      return;
+    case 'click': {
+      const target =
+        step.role === 'text' ? page.getByText(step.name!, { exact: true }).first() : page.getByRole(step.role as 'button' | 'tab', { name: step.name!, exact: true });
+      await target.click({ timeout: 30_000 });
+      return;
+    }
+    case 'sign-in':
+      // The gateway's consent page names the Inspector and its origin; then Entra's sign-in form.
+      await page.waitForURL((url) => url.pathname === '/authorize', { timeout: 30_000 });
+      await expect(page.locator('h1').textContent()).resolves.toContain('MCP Inspector');
+      await expect(page.locator('.host').textContent()).resolves.toContain(new URL(inspectorOrigin).host);
+      await page.click('button[value="approve"]');
+      await signInAtEntra(page);
+      // Back at the Inspector's callback, which redeems the code (in the browser, CORS).
+      await page.waitForURL((url) => url.origin === inspectorOrigin, { timeout: 30_000 });
+      await page.getByText(/Authentication complete|Connected/).first().waitFor({ timeout: 30_000 });
+      return;
+    default:
+      throw new Error(`the landing page has a step this test does not know: ${JSON.stringify(step)}`);
+  }
 }
 
 describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromium', () => {
@@ -33,7 +65,7 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
     await stack?.stop();
   });
 
-  describe('the consent page and the sign-in page', () => {
+  describe('the consent page, the sign-in page and the account page', () => {
     let client: Server;
     let redirectUri = '';
     beforeAll(async () => {
@@ -46,16 +78,21 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
     afterAll(async () => {
       await new Promise<void>((resolve) => client.close(() => resolve()));
     });
-
-    test('show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss', async () => {
+    /** A public client that registers as MCP clients do, with the loopback redirect above. */
+    async function registerClient(name: string) {
       const discovery = await discover(stack.mcpUrl);
       const registered = await register(discovery.registrationEndpoint, {
-        client_name: 'Claude Code (entra-gateway)',
+        client_name: name,
         redirect_uris: [redirectUri],
         grant_types: ['authorization_code', 'refresh_token'],
         response_types: ['code'],
         token_endpoint_auth_method: 'none',
       });
+      return { discovery, registered };
+    }
+
+    test('show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss', async () => {
+      const { discovery, registered } = await registerClient('Claude Code (entra-gateway)');
       const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), redirectUri, {
         scope: discovery.challengeScope,
         resource: discovery.resource,
@@ -67,6 +104,8 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
         await expect(title.textContent()).resolves.toContain('Claude Code (entra-gateway)');
         await expect(page.locator('.host').textContent()).resolves.toContain(new URL(redirectUri).host);
         await page.screenshot({ path: join(artifacts, 'consent-page.png'), fullPage: true });
+        // A self-registered client's name is not verified: Enter must not approve.
+        await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('value'))).resolves.toBe('deny');
 
         await page.click('button[value="approve"]');
         await page.waitForSelector('input[name="password"]');
@@ -77,6 +116,40 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
         expect(landed.searchParams.get('code')).toBeTruthy();
         expect(landed.searchParams.get('state')).toBe(request.state);
         expect(landed.searchParams.get('iss')).toBe(stack.baseUrl);
+      } finally {
+        await page.close();
+      }
+    }, TIMEOUT);
+
+    test('sign in with Entra, see the connected client (name, redirect host, first and last use), revoke it: its refresh token stops working', async () => {
+      const { discovery, registered } = await registerClient('Account Page Test Client');
+      const clientId = String(registered.json.client_id);
+      const request = authorizationUrl(discovery.authorizationEndpoint, clientId, redirectUri, { scope: discovery.challengeScope, resource: discovery.resource });
+      const page = await browser.context.newPage();
+      try {
+        await page.goto(request.url);
+        await page.click('button[value="approve"]');
+        await signInAtEntra(page);
+        await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
+        const code = new URL(page.url()).searchParams.get('code')!;
+        const tokenEndpoint = `${stack.baseUrl}/token`;
+        const tokens = await tokenRequest(tokenEndpoint, { grant_type: 'authorization_code', code, client_id: clientId, redirect_uri: redirectUri, code_verifier: request.verifier });
+        expect(tokens.status).toBe(200);
+
+        // The account page signs the user in through the gateway's own app, then lists the client.
+        await page.goto(`${stack.baseUrl}/account`);
+        await signInAtEntra(page);
+        await page.waitForURL(`${stack.baseUrl}/account`, { timeout: 30_000 });
+        const entry = page.locator('li.client', { hasText: 'Account Page Test Client' });
+        await expect(entry.locator('.redirect-host').textContent()).resolves.toBe(new URL(redirectUri).host);
+        await expect(entry.textContent()).resolves.toMatch(/First signed in: \d{4}-\d\d-\d\d \d\d:\d\d UTC; last active: /);
+        await page.screenshot({ path: join(artifacts, 'account-page.png'), fullPage: true });
+
+        await entry.getByRole('button', { name: 'Revoke Account Page Test Client' }).click();
+        await page.getByRole('status').waitFor({ timeout: 30_000 });
+        await expect(page.locator('li.client', { hasText: 'Account Page Test Client' }).count()).resolves.toBe(0);
+        const refreshed = await tokenRequest(tokenEndpoint, { grant_type: 'refresh_token', refresh_token: String(tokens.json.refresh_token), client_id: clientId });
+        expect(refreshed.json.error).toBe('invalid_grant');
       } finally {
         await page.close();
       }
@@ -92,60 +165,38 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
       await inspector?.stop();
     });
 
-    // Inspector 0.15.0 is the last release that runs on Node 20 (0.16+ needs Node 22). Over streamable HTTP
-    // its proxy turns the 401 into "Connection Error" (no automatic OAuth), so a person uses the Auth
-    // Settings' "Quick OAuth Flow", which sends `resource=undefined` (the string; the gateway reads it as absent).
+    // The landing page's own steps, read from the page and followed literally: choose the transport, fill
+    // the URL, press what it says to press (for streamable HTTP: "Open Auth Settings" → "Quick OAuth Flow"
+    // before "Connect", since Inspector 0.15's proxy reports the first 401 as a connection error).
     for (const [transport, label] of [
       ['sse', 'SSE'],
       ['streamable-http', 'streamable HTTP'],
     ] as const) {
-      test.each([[transport, label]])('over %s: Connect → OAuth (consent, Entra sign-in) → List Tools → run get_graph_user_details', async (transport, label) => {
-      const page = await browser.context.newPage();
-      const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
-      try {
-        await page.goto(inspector.url(transport, transport === 'sse' ? stack.sseUrl : stack.mcpUrl));
-        const connect = page.getByRole('button', { name: 'Connect', exact: true });
-        await connect.click();
-        // SSE: the Inspector sees the 401 and starts OAuth itself. Streamable HTTP: Inspector 0.15's proxy
-        // reports the 401 as a connection error, and a person uses the Auth Settings' "Quick OAuth Flow".
-        const toAuthorize = page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/authorize`), { timeout: 30_000 });
-        const connectionError = page.getByText('Connection Error', { exact: false }).first().waitFor({ timeout: 30_000 });
-        const viaSettings = await Promise.race([toAuthorize.then(() => false), connectionError.then(() => true)]);
-        toAuthorize.catch(() => {});
-        connectionError.catch(() => {});
-        if (viaSettings) {
-          await page.getByRole('button', { name: 'Open Auth Settings' }).click();
-          await page.getByRole('button', { name: 'Quick OAuth Flow' }).click();
-          await page.waitForURL((url) => url.href.startsWith(`${stack.baseUrl}/authorize`), { timeout: 30_000 });
+      test.each([[transport, label]])('over %s: the landing page\'s steps, literally, end with the profile from get_graph_user_details', async (transport, label) => {
+        const page = await browser.context.newPage();
+        const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
+        const done: string[] = [];
+        try {
+          await page.goto(`${stack.baseUrl}/`);
+          if (transport === 'sse') await page.screenshot({ path: join(artifacts, 'landing-page.png'), fullPage: true });
+          const steps = await page.locator(`ol[data-transport="${transport}"] > li`).evaluateAll((items) => items.map((li) => ({ ...(li as unknown as { dataset: Record<string, string> }).dataset })));
+          expect(steps.map((step) => step.name)).toContain(PROFILE_TOOL);
+
+          // "open the address it prints": the proxy token only, nothing pre-filled.
+          await page.goto(inspector.tokenUrl());
+          for (const step of steps) {
+            await followStep(page, step, inspector.origin);
+            done.push(JSON.stringify(step));
+          }
+          await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
+          await shot('result');
+        } catch (err) {
+          await shot('failure').catch(() => {});
+          throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}\nSteps done: ${done.join(' ')}\nInspector output (tail):\n${inspector.output().slice(-3000).replace(/Bearer [^"\s]+/g, 'Bearer …')}`);
+        } finally {
+          await page.close();
         }
-
-        // The gateway's consent page names the Inspector and its origin; then Entra's sign-in form.
-        await expect(page.locator('h1').textContent()).resolves.toContain('MCP Inspector');
-        await expect(page.locator('.host').textContent()).resolves.toContain(new URL(inspector.origin).host);
-        await page.click('button[value="approve"]');
-        await signInAtEntra(page);
-
-        // Back at the Inspector's callback; it redeems the code (in the browser, CORS) and keeps the tokens.
-        await page.waitForURL((url) => url.origin === inspector.origin, { timeout: 30_000 });
-        if (viaSettings) {
-          await page.getByText('Authentication complete', { exact: false }).first().waitFor({ timeout: 30_000 });
-          await page.getByRole('button', { name: 'Connect', exact: true }).click();
-        }
-        await page.getByText('Connected', { exact: true }).first().waitFor({ timeout: 30_000 });
-
-        await page.getByRole('tab', { name: 'Tools' }).click();
-        await page.getByRole('button', { name: 'List Tools' }).click();
-        await page.getByText(PROFILE_TOOL, { exact: true }).first().click();
-        await page.getByRole('button', { name: 'Run Tool' }).click();
-        await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
-        await shot('result');
-      } catch (err) {
-        await shot('failure').catch(() => {});
-        throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}\nInspector output (tail):\n${inspector.output().slice(-3000).replace(/Bearer [^"\s]+/g, "Bearer …")}`);
-      } finally {
-        await page.close();
-      }
-    }, TIMEOUT);
+      }, TIMEOUT);
     }
   });
 });

@@ -22,6 +22,16 @@ function childEnv(extra: Record<string, string>): Record<string, string> {
   return { ...env, ...extra };
 }
 
+/** The `mcpServers` entry of the landing page's Claude Desktop snippet, read from the served page. */
+async function claudeDesktopSnippet(baseUrl: string): Promise<{ command: string; args: string[] }> {
+  const html = await (await fetch(`${baseUrl}/`)).text();
+  const code = /<section id="claude-desktop"[\s\S]*?<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)?.[1];
+  if (!code) throw new Error('the landing page has no Claude Desktop snippet');
+  const text = code.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const servers = (JSON.parse(text) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers;
+  return Object.values(servers)[0]!;
+}
+
 describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local stack process', () => {
   let stack: StackProcess;
   const dirs: string[] = [];
@@ -68,6 +78,36 @@ describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local
       expect(tools).toContain(PROFILE_TOOL);
       expect(isError).toBe(false);
       expect(text).toContain('Adele Vance');
+    } finally {
+      await client.close();
+    }
+  }, TIMEOUT);
+
+  test('the landing page\'s Claude Desktop snippet, as is: admin@contoso.test reaches the admin tools (one sign-in asks for every scope)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-admin-'));
+    dirs.push(dir);
+    const browserLog = join(dir, 'browser.log');
+    const { command, args } = await claudeDesktopSnippet(stack.baseUrl);
+    expect(args).toContain(stack.mcpUrl);
+    const transport = new StdioClientTransport({
+      command,
+      args,
+      cwd: REPO,
+      env: childEnv({ ...installBrowserLauncher(dir, browserLog, 'admin@contoso.test'), MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-auth') }),
+      stderr: 'pipe',
+    });
+    let stderr = '';
+    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const client = new Client({ name: 'e2e-claude-desktop-admin', version: '1.0.0' });
+    try {
+      await client.connect(transport);
+      const result = await client.callTool({ name: 'list_clients', arguments: {} });
+      expect(result.structuredContent).not.toHaveProperty('error');
+      expect((result.structuredContent as { clients?: unknown[] }).clients?.length).toBeGreaterThan(0);
+      // The browser opened once: no step-up round trip.
+      expect(readFileSync(browserLog, 'utf8').match(/ open /g)).toHaveLength(1);
+    } catch (err) {
+      throw new Error(`${err instanceof Error ? err.message : String(err)}\nmcp-remote stderr:\n${stderr}`);
     } finally {
       await client.close();
     }

@@ -120,6 +120,6 @@ describe('azure.yaml, host.json and package.json agree', () => {
   });
 
   test('npm scripts: azurite for func start', () => {
-    expect(packageJson.scripts.azurite).toBe('azurite --silent --location .azurite --skipApiVersionCheck');
+    expect(packageJson.scripts.azurite).toBe('azurite --silent --location .azurite --skipApiVersionCheck --disableTelemetry');
   });
 });

@@ -39,11 +39,22 @@ async function postMcp(token: string | undefined): Promise<Response> {
 }
 
 describe('mcp gateway: who may reach the tools', () => {
+  test('a browser opening the MCP URL: the same 401 and challenge, with a page that points to the landing page', async () => {
+    const response = await fetch(`${gateway.baseUrl}/mcp`, { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(response.status).toBe(401);
+    expect(response.headers.get('www-authenticate')).toContain('resource_metadata=');
+    expect(response.headers.get('content-type')).toContain('text/html');
+    expect(await response.text()).toContain('<a href="/">');
+    // An MCP client's GET still gets JSON.
+    const client = await fetch(`${gateway.baseUrl}/mcp`, { headers: { accept: 'application/json, text/event-stream' } });
+    expect(client.headers.get('content-type')).toContain('application/json');
+  });
+
   test('no token: 401 with the resource metadata and scope challenge, no error code', async () => {
     const response = await postMcp(undefined);
     expect(response.status).toBe(401);
     expect(response.headers.get('www-authenticate')).toBe(
-      `Bearer resource_metadata="${gateway.baseUrl}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools"`,
+      `Bearer resource_metadata="${gateway.baseUrl}/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin"`,
     );
     expect(await response.json()).toMatchObject({ error: 'invalid_request' });
   });

@@ -161,16 +161,34 @@ describe('step-up with the MCP SDK client (streamable HTTP)', () => {
     }
   }, 30_000);
 
-  test('adele@contoso.test: the step-up gets the scope, and the tool still refuses her (no MCP.Admin role)', async () => {
-    const { client, result, refusals } = await stepUp(ADELE.username);
+  test('adele@contoso.test (no MCP.Admin): no step-up, since a new sign-in could not grant mcp:admin; the tool explains the missing role', async () => {
+    const provider = await narrowSession(ADELE.username);
+    const refusals: Refusal[] = [];
+    const client = new Client({ name: 'step-up-test', version: '1.0.0' });
+    await client.connect(new StreamableHTTPClientTransport(new URL(mcpUrl), { authProvider: provider, fetch: recordingFetch(refusals) }));
     try {
+      const result = await client.callTool({ name: 'list_clients', arguments: {} });
       const structured = result.structuredContent as { error?: { code: string; missingRoles: string[]; missingScopes: string[] }; clients?: unknown };
-      expect(structured.error).toMatchObject({ code: 'forbidden', missingRoles: ['MCP.Admin'], missingScopes: [] });
+      expect(structured.error).toMatchObject({ code: 'forbidden', missingRoles: ['MCP.Admin'] });
       expect(structured.clients).toBeUndefined();
       // The refusal is the tool's, as a result: the gateway forwarded the call.
-      expect(refusals).toHaveLength(2);
+      expect(refusals).toHaveLength(0);
     } finally {
       await client.close();
+    }
+  }, 30_000);
+});
+
+describe('every scope in the challenge; the grant holds what the user is entitled to', () => {
+  test('the 401 names mcp:tools and mcp:admin; asking for both, adele gets mcp:tools and admin gets both', async () => {
+    const challenge = (await fetch(mcpUrl, { method: 'POST', headers: MCP_POST_HEADERS, body: '{}' })).headers.get('www-authenticate');
+    expect(extractWWWAuthenticateParams(new Response(null, { headers: { 'www-authenticate': challenge ?? '' } })).scope).toBe('mcp:tools mcp:admin');
+    for (const [user, granted] of [
+      [ADELE.username, 'mcp:tools'],
+      [ADMIN.username, 'mcp:tools mcp:admin'],
+    ] as const) {
+      const provider = new MemoryOAuthProvider();
+      expect((await authorize(provider, mcpUrl, user, 'mcp:tools mcp:admin')).scope).toBe(granted);
     }
   }, 30_000);
 });

@@ -6,6 +6,7 @@ import { startLocalCosmos, type LocalCosmos } from '../../src/local/cosmos/serve
 import { createCosmosClient, ensureContainers } from '../../src/store/cosmos.js';
 import { testEnv } from '../support/env.js';
 import { freePort } from '../support/stack-process.js';
+import { TOOLS } from '../../src/tools/requirements-table.js';
 
 // A Key Vault reference App Service has not resolved reaches the app as its own text. The real app, loaded by
 // the local Functions host in a child process (as the worker loads it on a start), must still load and answer
@@ -107,7 +108,7 @@ describe('configuration not ready: the app loads, answers 503 with why, and serv
 
     // The MCP tools stay registered (so the host still starts the MCP extension), and refuse.
     expect(host.functions.filter((f) => f.kind === 'http').map((f) => f.name)).toEqual(['not-ready']);
-    expect(host.functions.filter((f) => f.kind === 'mcpTool').map((f) => f.name)).toEqual(['whoami', 'get_graph_user_details', 'list_clients', 'revoke_client']);
+    expect(host.functions.filter((f) => f.kind === 'mcpTool').map((f) => f.name)).toEqual(TOOLS.map((t) => t.name));
     const call = await fetch(`${host.url}/runtime/webhooks/mcp`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream' },

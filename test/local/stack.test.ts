@@ -38,7 +38,8 @@ describe('local stack', () => {
     const health = await fetch(urls.health);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: 'ok' });
-    expect(logs.join('\n')).toContain(`listening on http://127.0.0.1:${portOf(urls.gateway)}`);
+    expect(logs.join('\n')).toContain(`listening on 127.0.0.1:${portOf(urls.gateway)}`);
+    expect(logs.join('\n')).not.toContain('http://127.0.0.1');
     expect(process.env.GATEWAY_BASE_URL).toBe(urls.gateway);
 
     const discovery = await fetch(urls.entraDiscovery);

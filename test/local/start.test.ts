@@ -52,7 +52,8 @@ describe('npm start (src/local/start.js)', () => {
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     test(`serves the gateway on PORT, prints the banner, and exits 0 on ${signal}`, async () => {
       const port = await freePort();
-      const started = start({ PORT: String(port) });
+      // A shell that exported a real Cosmos account: npm start uses its own, and says so once.
+      const started = start({ PORT: String(port), COSMOS_ENDPOINT: 'https://real-account.documents.azure.com:443/' });
       children.push(started.child);
       const base = `http://localhost:${port}`;
 
@@ -78,6 +79,10 @@ describe('npm start (src/local/start.js)', () => {
 
       const ports = new Set([...banner.matchAll(/http:\/\/(?:localhost|127\.0\.0\.1):(\d+)/g)].map((m) => Number(m[1])));
       expect(ports.size).toBe(5); // the gateway and four emulators
+      // Only URLs that work: the gateway is http://localhost (its issuer), never http://127.0.0.1.
+      expect(banner).not.toContain(`http://127.0.0.1:${port}`);
+      expect(banner.match(/Ignored from your shell[^\n]*/g)).toEqual(['Ignored from your shell (npm start sets its own for the local stack): COSMOS_ENDPOINT.']);
+      expect(banner).not.toContain('real-account');
 
       started.child.kill(signal);
       const [code] = await started.exited;
@@ -106,6 +111,7 @@ describe('npm start (src/local/start.js)', () => {
     const settings = (JSON.parse(json) as { Values: Record<string, string> }).Values;
     expect(settings).toMatchObject({
       FUNCTIONS_WORKER_RUNTIME: 'node',
+      AzureWebJobsDisableHomepage: 'true',
       GATEWAY_MODE: 'dev',
       GATEWAY_BASE_URL: `http://localhost:${port}`,
       ENTRA_CREDENTIAL: 'managed_identity',

@@ -10,7 +10,7 @@ import { CookieJar } from '../support/browser.js';
 import { clientMetadata, MemoryOAuthProvider, signInThroughBrowser, type BrowserTrace } from '../integration/auth-flow-client.js';
 
 const CLIENT_REDIRECT = 'http://127.0.0.1:33418/oauth/callback';
-const [ADELE, ADMIN] = LOCAL_USERS;
+const [, ADMIN] = LOCAL_USERS;
 
 describe('audit records', () => {
   test('go to listeners and, inside an invocation, to its log as one line with its correlation id', () => {
@@ -60,11 +60,12 @@ describe('audit trail of a session', () => {
   test('registration, consent, grant, step-up refusal, refresh reuse and revocation; no secret in any record', async () => {
     const jar = new CookieJar();
     const trace: BrowserTrace = { urls: [], consentShown: false };
-    // Least privilege (`mcp:tools` only), so an admin tool needs a step-up.
+    // Least privilege (`mcp:tools` only), so an admin tool needs a step-up. An administrator: the gateway
+    // answers a step-up only when a new sign-in could grant the scope (src/authz/entitlement.ts).
     const provider = new MemoryOAuthProvider(CLIENT_REDIRECT, { ...clientMetadata(CLIENT_REDIRECT, 'none'), scope: 'mcp:tools' });
     const serverUrl = stack.urls.mcp;
     expect(await auth(provider, { serverUrl, scope: 'mcp:tools' })).toBe('REDIRECT');
-    const redirect = await signInThroughBrowser(jar, provider.authorizationUrl!.toString(), trace);
+    const redirect = await signInThroughBrowser(jar, provider.authorizationUrl!.toString(), trace, ADMIN.username);
     const code = redirect.searchParams.get('code')!;
     expect(await auth(provider, { serverUrl, authorizationCode: code })).toBe('AUTHORIZED');
     const first = provider.saved as OAuthTokens;
@@ -97,10 +98,10 @@ describe('audit trail of a session', () => {
     expect(records.at(-1)).toMatchObject({ event: 'client.revoked', clientId, actor: ADMIN.oid, count: 0 });
     const byEvent = Object.fromEntries(records.slice(0, 6).map((r) => [r.event, r]));
     expect(byEvent['client.registered']).toMatchObject({ clientId });
-    expect(byEvent['grant.created']).toMatchObject({ userId: ADELE.oid, clientId, grantId: expect.any(String) });
+    expect(byEvent['grant.created']).toMatchObject({ userId: ADMIN.oid, clientId, grantId: expect.any(String) });
     const grantId = byEvent['grant.created']!.grantId;
-    expect(byEvent['step_up.refused']).toMatchObject({ userId: ADELE.oid, clientId, tools: ['revoke_client'], scopes: ['mcp:admin'] });
-    expect(byEvent['refresh.reuse_detected']).toMatchObject({ userId: ADELE.oid, clientId, grantId });
+    expect(byEvent['step_up.refused']).toMatchObject({ userId: ADMIN.oid, clientId, tools: ['revoke_client'], scopes: ['mcp:admin'] });
+    expect(byEvent['refresh.reuse_detected']).toMatchObject({ userId: ADMIN.oid, clientId, grantId });
     expect(byEvent['grant.revoked']).toMatchObject({ grantId, reason: 'refresh token reuse' });
 
     // Every record names the invocation that decided, and that invocation's log holds the same line.

@@ -14,6 +14,8 @@ export interface InspectorProcess {
   origin: string;
   proxyPort: number;
   token: string;
+  /** The UI URL with the proxy token only, as Inspector prints it. */
+  tokenUrl(): string;
   /** The UI URL with the token and the connection pre-filled. */
   url(transport: 'sse' | 'streamable-http', serverUrl: string): string;
   output(): string;
@@ -59,6 +61,13 @@ export async function startInspector(): Promise<InspectorProcess> {
     origin,
     proxyPort,
     token: sessionToken,
+    tokenUrl: () => {
+      const url = new URL(origin);
+      url.searchParams.set('MCP_PROXY_AUTH_TOKEN', sessionToken);
+      // Inspector prints the proxy's address too when it is not on its default port.
+      if (proxyPort !== 6277) url.searchParams.set('MCP_PROXY_FULL_ADDRESS', `http://localhost:${proxyPort}`);
+      return url.href;
+    },
     url: (transport, serverUrl) => {
       const url = new URL(origin);
       url.searchParams.set('MCP_PROXY_AUTH_TOKEN', sessionToken);

@@ -31,21 +31,6 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Polls `check` every 200 ms until it passes; fails with `describe()` when the bound is reached. */
-export async function pollUntil(
-  check: () => Promise<boolean> | boolean,
-  what: string,
-  timeoutMs = 30_000,
-  describe: () => string = () => '',
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await Promise.resolve(check()).catch(() => false)) return;
-    await new Promise((resolve) => setTimeout(resolve, 200));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describe()}`);
-}
-
 /** Starts the local stack on a free gateway port and resolves once `/health` answers 200. `args`: `npm start -- <args>`. */
 export async function startStackProcess(env: Record<string, string> = {}, args: string[] = []): Promise<StackProcess> {
   const port = await freePort();

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { JWTPayload } from 'jose';
-import { pairwiseSubject, servicePrincipalId, userRoles, type ResourceRef } from './apps.js';
+import { pairwiseSubject, userRoles, type ResourceRef } from './apps.js';
 import type { AppRegistration, DirectoryUser } from './directory.js';
 import type { KeyRing } from './keys.js';
 
@@ -117,10 +117,6 @@ export async function issueAppAccessToken(
     ? { ...common, azp: input.clientAppId, azpacr: input.authLevel, ver: '2.0' }
     : { ...common, appid: input.clientAppId, appidacr: input.authLevel, ver: '1.0' };
   return { token: await ctx.keys.sign(payload, { x5t: !v2 }), expiresIn: lifetime };
-}
-
-export function appObjectId(app: AppRegistration): string {
-  return servicePrincipalId(app);
 }
 
 /** v2 ID token: always for the client (`aud` = client id), from the v2 issuer. */

@@ -56,11 +56,6 @@ export const DEFAULT_GROUPS: readonly DirectoryGroup[] = [
   { id: '99999999-0000-4000-8000-000000000002', displayName: 'MCP Admins', description: 'People who administer the MCP gateway.' },
 ];
 
-/** The local stack's directory: `LOCAL_USERS` with their Graph profiles and the default groups. */
-export function defaultDirectory(): GraphDirectory {
-  return buildDirectory();
-}
-
 /**
  * The Graph view of a directory (the Entra emulator's, when given): its users, with the default users'
  * profile details filled in where the directory has none, and the default group names.

@@ -11,7 +11,6 @@ import { findResource, requireDelegatedScope } from './resources.js';
 export type { TrustedIssuer, GraphCaller } from './auth.js';
 export { GRAPH_AUDIENCES } from './auth.js';
 export type { DirectoryUser, DirectoryGroup, GraphDirectory } from './directory.js';
-export { defaultDirectory } from './directory.js';
 export type { FaultSpec, FaultHandle } from './faults.js';
 
 export interface GraphEmulatorOptions {
@@ -65,7 +64,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
   const verify = createTokenVerifier(options.entra, `${entraUrl}/common/oauth2/authorize`, options.now ?? (() => new Date()));
   let baseUrl = '';
 
-  async function handle(req: IncomingMessage, ids: RequestIds): Promise<object> {
+  async function handle(req: IncomingMessage, _ids: RequestIds): Promise<object> {
     const url = new URL(req.url ?? '/', baseUrl);
     const path = normalizePath(url.pathname);
     counters.requests += 1;

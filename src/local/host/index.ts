@@ -73,7 +73,9 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   logSinks.push(log);
   const port = (server.address() as AddressInfo).port;
   const url = `http://${urlHost(hostname)}:${port}`;
-  log('information', `Local Functions host listening on ${url} (${runtime.httpFunctions.length} HTTP functions, ${runtime.tools.length} MCP tools)`);
+  // Not a URL: the gateway's URLs (its issuer, http://localhost:…) are the banner's; a copied
+  // http://127.0.0.1 URL would fail the clients' resource and issuer checks.
+  log('information', `Local Functions host listening on ${hostname}:${port} (${runtime.httpFunctions.length} HTTP functions, ${runtime.tools.length} MCP tools)`);
   return {
     url,
     port,

@@ -15,7 +15,7 @@ export interface FlowLog {
 
 /** What /authorize, /consent and /callback need. */
 export interface BrowserFlowDeps {
-  config: Pick<Config, 'baseUrl' | 'mcpResource'> & { entra: Pick<Config['entra'], 'allowedTenants'> };
+  config: Pick<Config, 'baseUrl' | 'mcpResource' | 'groupPermissions'> & { entra: Pick<Config['entra'], 'allowedTenants'> };
   clients: ClientLookup;
   authorizations: PendingAuthorizationStore;
   entra: EntraUpstream;

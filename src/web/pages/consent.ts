@@ -19,7 +19,8 @@ export interface ConsentView {
 
 const SCOPE_TEXT: Record<string, string> = {
   [SCOPE_TOOLS]: 'Use this server\'s MCP tools as you, including reading your profile from Microsoft 365.',
-  [SCOPE_ADMIN]: 'Use its administrative tools (only if your account holds the MCP.Admin role).',
+  [SCOPE_ADMIN]:
+    'Use its administrative tools — granted only if your account holds the MCP.Admin role or an administrative group permission; otherwise left out, and everything else still works.',
 };
 
 /** Where the browser goes after approval; shown large because it is what a phishing client can't fake. */
@@ -34,6 +35,8 @@ export function renderConsentPage(view: ConsentView): string {
   const identity = view.verifiedDomain
     ? `<p>Identity verified by its domain: <strong>${escapeHtml(view.verifiedDomain)}</strong></p>`
     : `<p class="warn">This application registered itself; its name is not verified. Continue only if you started this from an application you trust.</p>`;
+  // Under the "not verified" warning, Enter must not approve: the safe answer has the focus.
+  const focus = (decision: 'approve' | 'deny') => ((decision === 'approve') === Boolean(view.verifiedDomain) ? ' autofocus' : '');
   const scopes = view.scopes
     .map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`)
     .join('\n');
@@ -47,13 +50,13 @@ ${identity}
 <ul aria-labelledby="scopes-title">
 ${scopes}
 </ul>
-<p class="muted">You will sign in with your Microsoft Entra ID account next. You can revoke access at any time by signing out of the application.</p>
+<p class="muted">You will sign in with your Microsoft Entra ID account next. You can see and revoke the applications you allowed at any time on <a href="/account">your account page</a>.</p>
 <form method="post" action="/consent" aria-labelledby="consent-title">
 <input type="hidden" name="ticket" value="${escapeHtml(view.ticket)}">
 <input type="hidden" name="${CSRF_FIELD}" value="${escapeHtml(view.csrfToken)}">
 <div class="actions">
-<button type="submit" class="approve" name="decision" value="approve" autofocus>Approve</button>
-<button type="submit" class="deny" name="decision" value="deny">Deny</button>
+<button type="submit" class="approve" name="decision" value="approve"${focus('approve')}>Approve</button>
+<button type="submit" class="deny" name="decision" value="deny"${focus('deny')}>Deny</button>
 </div>
 </form>`,
   );

@@ -27,7 +27,7 @@ function firstSseEvent(url: string): Promise<{ status: number; headers: http.Inc
   });
 }
 
-describe('local host: MCP extension wire facts (MCP-EXTENSION.md)', () => {
+describe('local host: MCP extension wire facts (docs/local-host.md)', () => {
   let host: LocalHost;
   beforeAll(async () => {
     host = await startFixtureHost();

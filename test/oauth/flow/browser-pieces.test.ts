@@ -118,6 +118,19 @@ describe('consent page', () => {
     expect(html).not.toMatch(/<(link|script|img)\b/);
   });
 
+  test('under the "name not verified" warning Deny has the focus, so Enter does not approve; a verified client gets Approve', () => {
+    const focused = (html: string) => /<button[^>]*value="(approve|deny)"[^>]*\bautofocus\b/.exec(html)?.[1];
+    expect(focused(renderConsentPage(view))).toBe('deny');
+    expect(focused(renderConsentPage({ ...view, verifiedDomain: 'client.example' }))).toBe('approve');
+  });
+
+  test('says where access is revoked (the account page), not "by signing out"; says mcp:admin is conditional', () => {
+    const html = renderConsentPage({ ...view, scopes: ['mcp:tools', 'mcp:admin'] });
+    expect(html).toContain('<a href="/account">your account page</a>');
+    expect(html).not.toContain('signing out');
+    expect(html).toMatch(/<code>mcp:admin<\/code>: [^<]*granted only if your account holds the MCP.Admin role/);
+  });
+
   test('names the verified domain of a metadata-document client', () => {
     expect(renderConsentPage({ ...view, verifiedDomain: 'client.example' })).toContain('Identity verified by its domain: <strong>client.example</strong>');
   });

@@ -14,7 +14,7 @@ type Connection = Omit<McpConnection, 'clientInfo'>;
 
 /**
  * The streamable endpoint's MCP server, built once per host and shared by every POST, as the extension
- * keeps its tool registry and server options per host. The wire stays stateless (MCP-EXTENSION.md): each
+ * keeps its tool registry and server options per host. The wire stays stateless (docs/local-host.md): each
  * POST is one exchange, `initialize` is not required first, nothing is remembered between POSTs.
  *
  * An SDK `Server` talks to one transport, so POSTs reach it through one in-process transport that
