@@ -35,26 +35,30 @@ describe('e2e: npm start -- --instances 2', () => {
   test.each<[string, (s: StackProcess) => string, TransportFactory]>([
     ['streamable HTTP', (s) => s.mcpUrl, (url, authProvider) => new StreamableHTTPClientTransport(url, { authProvider })],
     ['SSE', (s) => s.sseUrl, (url, authProvider) => new SSEClientTransport(url, { authProvider })],
-  ])('%s: the whole OAuth flow and tool calls through the front', async (_name, urlOf, make) => {
-    const serverUrl = new URL(urlOf(stack));
-    const provider = new MemoryOAuthProvider('http://localhost:47614/callback', clientMetadata('http://localhost:47614/callback'));
-    await expect(new Client({ name: 'e2e-instances', version: '1.0.0' }).connect(make(serverUrl, provider))).rejects.toBeInstanceOf(UnauthorizedError);
-    const flow = await authorizeInBrowser(provider.authorizationUrl!.href);
-    const transport = make(serverUrl, provider);
-    await transport.finishAuth(flow.redirect.searchParams.get('code')!);
-    const client = new Client({ name: 'e2e-instances', version: '1.0.0' });
-    await client.connect(transport);
-    try {
-      for (let i = 0; i < 2; i++) {
-        const { tools, text, isError } = await listAndCallProfile(client);
-        expect(tools).toContain(PROFILE_TOOL);
-        expect(isError).toBe(false);
-        expect(text).toContain('adele@contoso.test');
+  ])(
+    '%s: the whole OAuth flow and tool calls through the front',
+    async (_name, urlOf, make) => {
+      const serverUrl = new URL(urlOf(stack));
+      const provider = new MemoryOAuthProvider('http://localhost:47614/callback', clientMetadata('http://localhost:47614/callback'));
+      await expect(new Client({ name: 'e2e-instances', version: '1.0.0' }).connect(make(serverUrl, provider))).rejects.toBeInstanceOf(UnauthorizedError);
+      const flow = await authorizeInBrowser(provider.authorizationUrl!.href);
+      const transport = make(serverUrl, provider);
+      await transport.finishAuth(flow.redirect.searchParams.get('code')!);
+      const client = new Client({ name: 'e2e-instances', version: '1.0.0' });
+      await client.connect(transport);
+      try {
+        for (let i = 0; i < 2; i++) {
+          const { tools, text, isError } = await listAndCallProfile(client);
+          expect(tools).toContain(PROFILE_TOOL);
+          expect(isError).toBe(false);
+          expect(text).toContain('adele@contoso.test');
+        }
+      } finally {
+        await client.close();
       }
-    } finally {
-      await client.close();
-    }
-  }, TIMEOUT);
+    },
+    TIMEOUT,
+  );
 
   test('an invalid --instances stops with a message that says what to pass', () => {
     const result = spawnSync(process.execPath, [START, '--instances', '0'], { encoding: 'utf8', env: { ...process.env, PORT: '0' }, timeout: 30_000 });

@@ -24,7 +24,11 @@ describe('Cosmos DB stopped mid-flow', () => {
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ client_name: 'outage', redirect_uris: [REDIRECT_URI], token_endpoint_auth_method: 'none' }),
     });
-    expectUnavailable({ status: registered.status, retryAfter: registered.headers.get('retry-after'), json: (await registered.json()) as Record<string, unknown> });
+    expectUnavailable({
+      status: registered.status,
+      retryAfter: registered.headers.get('retry-after'),
+      json: (await registered.json()) as Record<string, unknown>,
+    });
     const authorizePage = await fetch(`${local.stack.urls.gateway}/authorize?client_id=unknown-while-down&response_type=code`);
     expect(authorizePage.status).toBe(503);
     expect(authorizePage.headers.get('retry-after')).toBe('5');
@@ -142,10 +146,12 @@ describe('Cosmos DB lost in the middle of a request that writes several document
       if (retried.status === 200) continue;
       // The code was consumed before the outage: a second use is a replay (RFC 9700), which revokes the grant.
       expect(retried.json.error).toBe('invalid_grant');
-      const { resources } = await local.containers.grants.items.query<GrantRecord>({
-        query: 'SELECT * FROM c WHERE c.clientId = @c',
-        parameters: [{ name: '@c', value: authorized.clientId }],
-      }).fetchAll();
+      const { resources } = await local.containers.grants.items
+        .query<GrantRecord>({
+          query: 'SELECT * FROM c WHERE c.clientId = @c',
+          parameters: [{ name: '@c', value: authorized.clientId }],
+        })
+        .fetchAll();
       expect(resources.map((g) => g.revoked)).toEqual([true]);
     }
     await expectNothingHalfWritten();

@@ -28,7 +28,9 @@ test('Entra unreachable: /callback sends the client a clear error; a held grant 
   // 3. A tool that needs the user's Entra token, due for renewal: a readable tool error, not a dropped call.
   const client = new Client({ name: 'entra-outage', version: '1.0.0' });
   await client.connect(
-    new StreamableHTTPClientTransport(new URL(stack.urls.mcp), { requestInit: { headers: { authorization: `Bearer ${String(refreshed.json.access_token)}` } } }),
+    new StreamableHTTPClientTransport(new URL(stack.urls.mcp), {
+      requestInit: { headers: { authorization: `Bearer ${String(refreshed.json.access_token)}` } },
+    }),
   );
   try {
     // A refusal is returned, not thrown (the extension would turn a throw into a generic error).
@@ -41,7 +43,6 @@ test('Entra unreachable: /callback sends the client a clear error; a held grant 
   }
 
   // 4. The grant is kept: not revoked, its sealed Entra tokens and refresh token still there.
-  const { resources } = await local.containers.grants.items.query<GrantRecord>('SELECT * FROM c WHERE c.revoked = true OR IS_NULL(c.entra)')
-    .fetchAll();
+  const { resources } = await local.containers.grants.items.query<GrantRecord>('SELECT * FROM c WHERE c.revoked = true OR IS_NULL(c.entra)').fetchAll();
   expect(resources.filter((g) => g.clientId === signedIn.clientId)).toEqual([]);
 });

@@ -14,8 +14,7 @@ const local = useFakeDateStack({ env: { REFRESH_TOKEN_TTL_SECONDS: String(REFRES
 const advance = (ms: number) => local.advance(ms);
 const count = async (container: ContainerName) =>
   (await local.containers[container].items.query<number>('SELECT VALUE COUNT(1) FROM c').fetchAll()).resources[0] ?? 0;
-const exists = async (container: ContainerName, id: string) =>
-  (await local.containers[container].item(id, id).read()).resource !== undefined;
+const exists = async (container: ContainerName, id: string) => (await local.containers[container].item(id, id).read()).resource !== undefined;
 
 describe('expired records are never served, even before the sweep deletes them', () => {
   test('an authorization code past its 5 minutes: refused while its document is still there, then swept', async () => {

@@ -10,7 +10,12 @@ describe('the MCP extension unreachable', () => {
   let stack: LocalStack;
   beforeAll(async () => {
     // Nothing listens there: what the gateway sees when the extension (or its host) is down.
-    stack = await startLocalStack({ gatewayPort: 0, emulatorPorts: 'any', log: () => {}, env: { MCP_EXTENSION_URL: `http://127.0.0.1:${await freePort()}/runtime/webhooks/mcp` } });
+    stack = await startLocalStack({
+      gatewayPort: 0,
+      emulatorPorts: 'any',
+      log: () => {},
+      env: { MCP_EXTENSION_URL: `http://127.0.0.1:${await freePort()}/runtime/webhooks/mcp` },
+    });
   }, 60_000);
   afterAll(async () => {
     await stack?.close();

@@ -6,7 +6,18 @@ import { jest } from '@jest/globals';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
 import { openContainers, type Containers } from '../../src/store/cosmos.js';
 
-const REAL_TIMERS = ['hrtime', 'nextTick', 'performance', 'queueMicrotask', 'setImmediate', 'clearImmediate', 'setInterval', 'clearInterval', 'setTimeout', 'clearTimeout'] as const;
+const REAL_TIMERS = [
+  'hrtime',
+  'nextTick',
+  'performance',
+  'queueMicrotask',
+  'setImmediate',
+  'clearImmediate',
+  'setInterval',
+  'clearInterval',
+  'setTimeout',
+  'clearTimeout',
+] as const;
 
 /** Every step of a sign-in on instance 1 (the only one here). */
 export const ONE = { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 };

@@ -128,7 +128,11 @@ export async function signInSplit(stack: LocalStack, pins: SplitPins, options: A
 }
 
 /** POST /token on one instance. */
-export async function tokenRequest(stack: LocalStack, pin: number, params: Record<string, string>): Promise<{ status: number; retryAfter: string | null; json: Record<string, unknown> }> {
+export async function tokenRequest(
+  stack: LocalStack,
+  pin: number,
+  params: Record<string, string>,
+): Promise<{ status: number; retryAfter: string | null; json: Record<string, unknown> }> {
   const response = await fetch(`${stack.urls.gateway}/token`, {
     method: 'POST',
     headers: { 'content-type': 'application/x-www-form-urlencoded', [PIN_HEADER]: String(pin) },

@@ -93,7 +93,11 @@ describe('several instances: a revocation on A is seen on B within the grant cac
 
   test('by the admin tool', async () => {
     const signedIn = await cachedOnB();
-    const admin = await signInSplit(stack, { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 }, { username: 'admin@contoso.test', scope: 'mcp:tools mcp:admin' });
+    const admin = await signInSplit(
+      stack,
+      { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 },
+      { username: 'admin@contoso.test', scope: 'mcp:tools mcp:admin' },
+    );
     const { client } = await mcpClient(stack, admin.accessToken, [1]);
     try {
       const result = await client.callTool({ name: 'revoke_client', arguments: { client_id: signedIn.clientId } });
@@ -106,7 +110,7 @@ describe('several instances: a revocation on A is seen on B within the grant cac
 });
 
 describe('several instances: legacy SSE', () => {
-  test('the stream on A, messages posted at B and A: replies arrive on the stream (the local host relays as the extension\'s queue does)', async () => {
+  test("the stream on A, messages posted at B and A: replies arrive on the stream (the local host relays as the extension's queue does)", async () => {
     const signedIn = await signInSplit(stack, { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 });
     // GET /mcp/sse on instance 1, then every POST /mcp/message alternates 2, 1, 2, …
     const { client, sent } = await sseClient(stack, signedIn.accessToken, [1, 2]);

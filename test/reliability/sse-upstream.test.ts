@@ -29,7 +29,12 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => upstream.listen(0, '127.0.0.1', () => resolve()));
   const { port } = upstream.address() as { port: number };
-  stack = await startLocalStack({ gatewayPort, emulatorPorts: 'any', log: () => {}, env: { MCP_EXTENSION_URL: `http://127.0.0.1:${port}/runtime/webhooks/mcp` } });
+  stack = await startLocalStack({
+    gatewayPort,
+    emulatorPorts: 'any',
+    log: () => {},
+    env: { MCP_EXTENSION_URL: `http://127.0.0.1:${port}/runtime/webhooks/mcp` },
+  });
 }, 60_000);
 afterAll(async () => {
   await stack?.close();

@@ -85,7 +85,12 @@ export function isExpired(doc: Pick<TtlFields, '_ts' | 'ttl'>, defaultTtl: numbe
 }
 
 /** The local stack's sweeper, on its own client to the local Cosmos endpoint; `close()` stops it. */
-export function startLocalTtlSweeper(endpoint: string, key: string, databaseId: string, log?: TtlSweeperOptions['log']): TtlSweeper & { close(): Promise<void> } {
+export function startLocalTtlSweeper(
+  endpoint: string,
+  key: string,
+  databaseId: string,
+  log?: TtlSweeperOptions['log'],
+): TtlSweeper & { close(): Promise<void> } {
   const client = new CosmosClient({ endpoint, key, connectionPolicy: { enableEndpointDiscovery: false } });
   const sweeper = createTtlSweeper({ database: client.database(databaseId), log });
   return {

@@ -30,7 +30,11 @@ export async function startGatewayInstances(options: GatewayInstancesOptions): P
   const hosts = await startInstanceHosts({ ...options, clock });
   let front: Front;
   try {
-    front = await startFront(options.port, '127.0.0.1', hosts.map((h) => h.url));
+    front = await startFront(
+      options.port,
+      '127.0.0.1',
+      hosts.map((h) => h.url),
+    );
   } catch (error) {
     await Promise.all(hosts.map((h) => h.close().catch(() => undefined)));
     throw error;

@@ -8,6 +8,4 @@ export type InstanceMessage =
 
 export type ParentMessage =
   /** Where every instance's host listens, by its MCP extension instance id (for the legacy SSE relay). */
-  | { type: 'peers'; peers: Record<string, string> }
-  | { type: 'end-streams' }
-  | { type: 'close' };
+  { type: 'peers'; peers: Record<string, string> } | { type: 'end-streams' } | { type: 'close' };

@@ -21,7 +21,11 @@ describe('TTL sweeper: Cosmos DB time to live for the local server', () => {
     let client: CosmosClient;
     beforeAll(async () => {
       cosmos = await startLocalCosmos(0);
-      client = new CosmosClient({ endpoint: cosmos.endpoint, key: 'bG9jYWwtY29zbW9zLWtleS1hbnktdmFsdWUtd29ya3M=', connectionPolicy: { enableEndpointDiscovery: false } });
+      client = new CosmosClient({
+        endpoint: cosmos.endpoint,
+        key: 'bG9jYWwtY29zbW9zLWtleS1hbnktdmFsdWUtd29ya3M=',
+        connectionPolicy: { enableEndpointDiscovery: false },
+      });
       await ensureContainers(client, 'sweep');
     });
     afterAll(async () => {
