@@ -10,6 +10,7 @@ import { createEntraUpstream, type EntraUpstream } from './entra/upstream.js';
 import { createOboClient, type OboClient } from './entra/obo.js';
 import { createRateLimits, type RateLimits } from './http/rate-limit.js';
 import { createSignedValueCodec, type SignedValueCodec } from './web/signed.js';
+import { createReadiness, type ReadinessReport } from './site/readiness.js';
 
 /**
  * Everything the functions need, built once from the configuration at start-up and passed in, so a
@@ -26,6 +27,8 @@ export interface Deps extends TokenCore {
   signed: SignedValueCodec;
   /** On-behalf-of exchanges for the MCP tools, on the same MSAL client, cached per user and scope. */
   obo: OboClient;
+  /** `/health/ready`: Cosmos reachable (a container metadata read), cached briefly. */
+  readiness: () => Promise<ReadinessReport>;
   /** Per-client-address limits of /register, /authorize and /token (this instance's memory). */
   rateLimits: RateLimits;
   /** Conditional Access claims challenges waiting for the user's next sign-in (tools put, /callback takes). */
@@ -57,6 +60,7 @@ export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpst
     entra,
     signed: createSignedValueCodec(config.tokens.cookieSecret, config.baseUrl),
     obo: createOboClient({ msal: confidentialClient }),
+    readiness: createReadiness({ probeCosmos: () => containers.clients.read() }),
     rateLimits: createRateLimits(config.rateLimits),
     claimsChallenges: createCosmosClaimsChallengeStore(containers.authorizations),
   };

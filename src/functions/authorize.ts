@@ -6,6 +6,8 @@ import { handleConsent } from '../oauth/consent.js';
 import type { BrowserFlowDeps, FlowLog } from '../oauth/flow/deps.js';
 import { ServerError } from '../oauth/errors.js';
 import { errorPage } from '../oauth/flow/pages.js';
+import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
+import { isStoreUnavailable } from '../store/availability.js';
 import { clientAddress } from '../http/client-address.js';
 import { TooManyRequestsError } from '../http/rate-limit.js';
 import { describeFailure } from '../observability/failures.js';
@@ -33,6 +35,11 @@ export function registerAuthorizeFunctions(deps: Deps): void {
     try {
       return await handler(request, flow, log);
     } catch (err) {
+      if (isStoreUnavailable(err)) {
+        context.warn(`${context.functionName}: Cosmos DB is unavailable; answered 503`);
+        const page = errorPage(storeUnavailableError());
+        return { ...page, headers: { ...page.headers, ...retryAfterHeader() } };
+      }
       // Details to the log only (they never hold a token: the handlers do not put any in errors).
       const readable = describeFailure(err);
       if (readable) context.error(withCorrelationId(`${context.functionName}: ${readable}`));

@@ -1,4 +1,5 @@
-import { OAuthError, ServerError } from '../oauth/errors.js';
+import { OAuthError, ServerError, TemporarilyUnavailableError } from '../oauth/errors.js';
+import { isStoreUnavailable, STORE_RETRY_AFTER_SECONDS } from '../store/availability.js';
 import { TooManyRequestsError } from './rate-limit.js';
 import type { HttpOutput } from './types.js';
 import { describeFailure } from '../observability/failures.js';
@@ -27,6 +28,21 @@ export function errorResponse(error: unknown, log?: ErrorLogger): HttpOutput {
   if (error instanceof TooManyRequestsError) return oauthErrorResponse(error, { 'Retry-After': String(error.retryAfterSeconds) });
   if (error instanceof OAuthError) return oauthErrorResponse(error);
   const readable = describeFailure(error);
+  if (isStoreUnavailable(error)) {
+    log?.(withCorrelationId(readable ?? 'Cosmos DB is unavailable; answered 503'), readable ? undefined : error);
+    return oauthErrorResponse(storeUnavailableError(), retryAfterHeader());
+  }
   log?.(withCorrelationId(readable ?? 'Unexpected error in an OAuth endpoint'), readable ? undefined : error);
   return oauthErrorResponse(new ServerError(withCorrelationId('The server hit an unexpected error. Try again; if it persists, tell the operator')));
+}
+
+/** What the client reads when Cosmos DB cannot serve the request right now (RFC 6749 `temporarily_unavailable`). */
+export function storeUnavailableError(): TemporarilyUnavailableError {
+  return new TemporarilyUnavailableError(
+    withCorrelationId(`The gateway's storage is unavailable for the moment; nothing was changed. Retry in ${STORE_RETRY_AFTER_SECONDS} seconds`),
+  );
+}
+
+export function retryAfterHeader(): Record<string, string> {
+  return { 'Retry-After': String(STORE_RETRY_AFTER_SECONDS) };
 }

@@ -7,10 +7,12 @@ import { ensureContainers } from '../store/cosmos.js';
 import { createLocalCertificate } from './certificate.js';
 import { loadOrCreateDevKeys, restoreCosmos, saveCosmos } from './dev-state.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
+import { startLocalTtlSweeper, type TtlSweeper } from './cosmos/sweeper.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
 import { startEntraEmulator } from './entra/index.js';
 import { startGraphEmulator, type GraphEmulator } from './graph/index.js';
 import { startLocalHost } from './host/index.js';
+import { startGatewayInstances, type GatewayInstances, type SharedClock } from './instances/index.js';
 import { startManagedIdentityEmulator } from './managed-identity/index.js';
 import { DEFAULT_PORTS } from './ports.js';
 
@@ -23,6 +25,11 @@ export type LocalCredential = 'managed_identity' | 'secret' | 'certificate';
 export interface LocalStackOptions {
   /** The gateway's port; 0 picks a free one. Default: `PORT`, else 7071. */
   gatewayPort?: number;
+  /**
+   * `any`: the emulators and Cosmos on free ports, not their defaults (tests that stop Cosmos or run
+   * beside others use it, so that no parallel stack takes a default port one of them just freed).
+   */
+  emulatorPorts?: 'default' | 'any';
   /** Start only the emulators (for `func start`); `env` then holds the settings to paste. */
   emulatorsOnly?: boolean;
   /**
@@ -31,6 +38,14 @@ export interface LocalStackOptions {
    * gateway app in the Entra emulator then knows only that certificate.
    */
   credential?: LocalCredential;
+  /**
+   * How many gateway instances (default 1, in this thread). From 2, each is a local Functions host in
+   * its own worker thread (its own modules and caches) on its own port, behind a round-robin front on
+   * the gateway's port, all sharing the Cosmos server and the emulators.
+   */
+  instances?: number;
+  /** The instances' clock (with `instances` from 2): a test moves it to pass a cache's freshness. */
+  clock?: SharedClock;
   /** Settings applied over the stack's own (tests force a value this way). */
   env?: Record<string, string>;
   /**
@@ -62,11 +77,15 @@ export interface LocalStack {
   env: Record<string, string>;
   emulatorsOnly: boolean;
   cosmos: LocalCosmos;
+  /** Cosmos TTL for the local server (which has none): expired documents deleted every minute, or on `sweep()`. */
+  ttl: TtlSweeper;
   entra: EntraEmulator;
   managedIdentity: ManagedIdentityEmulator;
   graph: GraphEmulator;
-  /** The local Functions host running the gateway; absent in emulators-only mode. */
+  /** The local Functions host running the gateway; absent in emulators-only mode and with several instances. */
   host?: LocalHost;
+  /** With `instances` from 2: the front, each instance's host and their shared clock. */
+  instances?: GatewayInstances;
   /** Stops everything in reverse order and restores `process.env`. */
   close(): Promise<void>;
 }
@@ -85,6 +104,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   const gatewayPort = await resolveGatewayPort(options.gatewayPort, emulatorsOnly);
   const gatewayUrl = `http://localhost:${gatewayPort}`;
   const started: { close(): Promise<void> }[] = [];
+  const portFor = (preferred: number) => (options.emulatorPorts === 'any' ? 0 : preferred);
   let restoreEnv = () => {};
 
   const closeAll = async () => {
@@ -96,7 +116,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   };
 
   try {
-    const cosmos = await onPreferredPort(DEFAULT_PORTS.cosmos, (port) => startLocalCosmos(port));
+    const cosmos = await onPreferredPort(portFor(DEFAULT_PORTS.cosmos), (port) => startLocalCosmos(port));
     started.push(cosmos);
     await createDatabase(cosmos.endpoint);
     const { stateDir } = options;
@@ -106,6 +126,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       // Closed in reverse order: after the host stopped serving, before the Cosmos server stops.
       started.push({ close: () => saveCosmos(stateDir, cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE) });
     }
+    const ttl = startLocalTtlSweeper(cosmos.endpoint, COSMOS_DUMMY_KEY, COSMOS_DATABASE, options.log);
+    started.push(ttl);
 
     const certificate = options.credential === 'certificate' ? createLocalCertificate() : undefined;
     if (certificate) started.push({ close: async () => certificate.remove() });
@@ -121,15 +143,15 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
       ],
     };
-    const entra = await onPreferredPort(DEFAULT_PORTS.entra, (port) =>
+    const entra = await onPreferredPort(portFor(DEFAULT_PORTS.entra), (port) =>
       startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory }),
     );
     started.push(entra);
-    const managedIdentity = await onPreferredPort(DEFAULT_PORTS.managedIdentity, (port) =>
+    const managedIdentity = await onPreferredPort(portFor(DEFAULT_PORTS.managedIdentity), (port) =>
       startManagedIdentityEmulator({ entra, port }),
     );
     started.push(managedIdentity);
-    const graph = await onPreferredPort(DEFAULT_PORTS.graph, (port) =>
+    const graph = await onPreferredPort(portFor(DEFAULT_PORTS.graph), (port) =>
       // Graph serves the people Entra signs in: one directory for both.
       startGraphEmulator({ port, entra: { url: entra.url, tenantId: entra.tenantId }, directory: entra.directory }),
     );
@@ -151,21 +173,30 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
 
     let host: LocalHost | undefined;
-    if (!emulatorsOnly) {
+    let instances: GatewayInstances | undefined;
+    const keys = { systemKeys: { mcp_extension: mcpExtensionKey } };
+    const appEntry = fileURLToPath(new URL('../index.js', import.meta.url));
+    if (!emulatorsOnly && (options.instances ?? 1) > 1) {
+      // Each instance's thread gets the settings as its own process.env; this thread's stays untouched.
+      // A wrong setting stops here too, naming it (the instances would load and answer 503).
+      loadConfig({ ...process.env, ...env });
+      instances = await startGatewayInstances({ count: options.instances!, port: gatewayPort, appEntry, env, keys, clock: options.clock, log: options.log });
+      started.push(instances);
+    } else if (!emulatorsOnly) {
       // The app reads its configuration from process.env when the host imports it, as under `func start`.
       restoreEnv = applyEnv(env);
       // A wrong setting stops `npm start` here, naming it. (The app itself would load and answer 503, as it
       // must in Azure, where a setting can resolve late: src/functions/not-ready.ts.)
       loadConfig();
       host = await startLocalHost({
-        appEntry: fileURLToPath(new URL('../index.js', import.meta.url)),
+        appEntry,
         port: gatewayPort,
-        keys: { systemKeys: { mcp_extension: mcpExtensionKey } },
+        keys,
         log: options.log,
       });
       started.push(host);
     }
-    return { urls, env, emulatorsOnly, cosmos, entra, managedIdentity, graph, host, close: closeAll };
+    return { urls, env, emulatorsOnly, cosmos, ttl, entra, managedIdentity, graph, host, instances, close: closeAll };
   } catch (err) {
     await closeAll().catch(() => {});
     throw err;

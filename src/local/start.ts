@@ -17,11 +17,18 @@ const FUNC_HOST_SETTINGS = {
 
 async function main(): Promise<void> {
   const emulatorsOnly = process.argv.includes('--emulators-only');
+  let instances: number;
+  try {
+    instances = instancesOption(process.argv.slice(2));
+  } catch (err) {
+    console.error(describe(err));
+    process.exit(1);
+  }
   const shell = { ...process.env };
   // `--persist` (npm start, npm run dev): keys and Cosmos data in .local/ across restarts; `--clean` first empties it.
   const stateDir = process.argv.includes('--persist') && !emulatorsOnly ? DEFAULT_STATE_DIR : undefined;
   if (stateDir && process.argv.includes('--clean')) clearDevState(stateDir);
-  const starting = startLocalStack({ emulatorsOnly, ...(stateDir ? { stateDir } : {}) });
+  const starting = startLocalStack({ emulatorsOnly, instances, ...(stateDir ? { stateDir } : {}) });
 
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {
@@ -64,6 +71,19 @@ async function main(): Promise<void> {
   console.log(banner(stack, overrides));
 }
 
+/** `--instances N` (or `--instances=N`): how many gateway instances run behind the front (default 1). */
+function instancesOption(args: string[]): number {
+  const index = args.findIndex((a) => a === '--instances' || a.startsWith('--instances='));
+  if (index < 0) return 1;
+  const arg = args[index]!;
+  const text = arg.includes('=') ? arg.slice(arg.indexOf('=') + 1) : args[index + 1];
+  const count = Number(text);
+  if (!Number.isInteger(count) || count < 1 || count > 16) {
+    throw new Error(`--instances must be a whole number from 1 to 16, got "${text ?? ''}". Example: npm start -- --instances 2`);
+  }
+  return count;
+}
+
 /** The error's message; a configuration error already names every setting and its fix. */
 function describe(err: unknown): string {
   if (err instanceof ConfigError) return err.message;
@@ -88,9 +108,16 @@ function banner(stack: LocalStack, overrides?: string): string {
       `  Streamable HTTP   ${urls.mcp}`,
       `  SSE (legacy)      ${urls.mcpSse}`,
       `  Landing page      ${urls.gateway}/`,
-      `  Health            ${urls.health}`,
+      `  Health            ${urls.health}  (readiness: ${urls.health}/ready)`,
       '',
     );
+    if (stack.instances) {
+      lines.push(
+        `Gateway instances: ${stack.instances.hosts.length}, behind a round-robin front on ${urls.gateway}`,
+        ...stack.instances.hosts.map((h, i) => `  instance ${i + 1}        ${h.url}`),
+        '',
+      );
+    }
   }
   lines.push(
     'Emulators',

@@ -1,4 +1,6 @@
 import { AccessDeniedError, InsufficientScopeError, InvalidRequestError, InvalidTokenError, OAuthError, ServerError } from '../oauth/errors.js';
+import { retryAfterHeader, storeUnavailableError } from '../http/respond.js';
+import { isStoreUnavailable } from '../store/availability.js';
 import type { GroupPermissionMap } from '../authz/requirements.js';
 import { formatScope, SUPPORTED_SCOPES } from '../oauth/scopes.js';
 import { authenticateMcpRequest, MissingTokenError, type AuthenticatorDeps, type McpPrincipal } from './authenticate.js';
@@ -181,7 +183,10 @@ function errorResponse(
 ): McpResponse {
   let known: OAuthError;
   if (error instanceof OAuthError) known = error;
-  else {
+  else if (isStoreUnavailable(error)) {
+    logError?.('Cosmos DB is unavailable; answered 503', error);
+    known = storeUnavailableError();
+  } else {
     logError?.('Unexpected error in the MCP gateway', error);
     known = new ServerError('The gateway hit an unexpected error; try again.');
   }
@@ -194,5 +199,6 @@ function errorResponse(
     headers.set('WWW-Authenticate', formatBearerChallenge({ ...challenge, scope, error: code, errorDescription: known.description }));
   }
   if (known instanceof MethodNotAllowedError) headers.set('Allow', known.allow.join(', '));
+  if (known.status === 503) for (const [name, value] of Object.entries(retryAfterHeader())) headers.set(name, value);
   return { status: known.status, headers, body: JSON.stringify(known.toResponseObject()) };
 }

@@ -2,7 +2,8 @@
  * Ends a long-lived stream (the legacy SSE GET) once its session stops being authorised, so that
  * revoking a grant also closes an SSE session already open rather than only refusing its next POST.
  * `stillAuthorised` runs every `intervalMs` (it reads the grant from a cache, so this costs no Cosmos
- * call most of the time); a check that throws counts as "not authorised" (fail closed).
+ * call most of the time); a check that throws counts as "not authorised" (fail closed). An upstream
+ * that fails mid-stream also ends the stream cleanly.
  */
 export interface StreamGuardOptions {
   stillAuthorised: () => Promise<boolean>;
@@ -40,10 +41,13 @@ export function guardStream(source: ReadableStream<Uint8Array>, options: StreamG
           finish();
           controller.close();
         } else controller.enqueue(value);
-      } catch (error) {
+      } catch {
+        // The upstream died (the extension's host went away): end the client's stream cleanly rather
+        // than cutting it, as for any other end of the session; an SSE client reconnects either way,
+        // and a half-received event is dropped by its parser.
         if (finished) return;
         finish();
-        controller.error(error);
+        controller.close();
       }
     },
     async cancel(reason) {

@@ -4,6 +4,9 @@ import { normaliseHeaderName } from './headers.js';
 import { SESSION_HEADER, openToolSession, type ToolSession } from './session-header.js';
 import type { RingKey } from './sealed.js';
 import type { EntraUser } from '../entra/user.js';
+import { explainMsalError } from '../entra/aadsts.js';
+import { InvalidTokenError } from '../oauth/errors.js';
+import { isStoreUnavailable } from '../store/availability.js';
 
 /**
  * What an MCP tool trigger knows about its caller, resolved from the gateway's session header in the
@@ -35,6 +38,11 @@ export interface ToolContextDeps {
  */
 export class ToolAuthError extends Error {
   override readonly name = 'ToolAuthError';
+}
+
+/** The session is fine, but Entra ID or the gateway's storage could not be reached to use it: retry. */
+export class ToolSessionUnavailableError extends Error {
+  override readonly name = 'ToolSessionUnavailableError';
 }
 
 /** `x-mcp-gateway-session`, `X-Mcp-Gateway-Session` and `xMcpGatewaySession` all normalise alike. */
@@ -87,8 +95,14 @@ async function grantUser(session: Extract<ToolSession, { kind: 'grant' }>, deps:
   const current = async (): Promise<string> => {
     try {
       return (await deps.grants.entraAccessToken(session.grantId, session.grantKey)).accessToken;
-    } catch {
-      // The cause may quote Entra; the tool gets only what it can show.
+    } catch (err) {
+      // The cause may quote Entra; the tool gets only what it can show. A transient failure (Entra or
+      // Cosmos unreachable) must not tell the user to sign in again: the grant is kept, a retry works.
+      if (!(err instanceof InvalidTokenError) && (isStoreUnavailable(err) || explainMsalError(err, '').error === 'temporarily_unavailable')) {
+        throw new ToolSessionUnavailableError(
+          "Entra ID or the gateway's storage could not be reached to renew this session's Entra ID token; you are still signed in, try again shortly.",
+        );
+      }
       throw new ToolAuthError('The sign-in session has ended, was revoked, or its Entra ID token cannot be renewed; sign in again.');
     }
   };

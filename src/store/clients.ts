@@ -106,6 +106,9 @@ export function createCosmosClientStore(options: CosmosClientStoreOptions): Clie
   const cache = new LruCache<RegisteredClient>(options.cacheEntries ?? 1000, now);
   const unusedTtlMs = (options.unusedTtlSeconds ?? 24 * 60 * 60) * 1000;
   const usedTtlMs = (options.usedTtlSeconds ?? 30 * 24 * 60 * 60) * 1000;
+  // Never more than a tenth of the lifetime: with a lifetime near a day, a client in steady use would
+  // otherwise expire between two writes (found by the simulated week in test/reliability/expiry.test.ts).
+  const writeIntervalMs = Math.min(USE_WRITE_INTERVAL_MS, usedTtlMs / 10);
 
   return {
     async getClient(clientId) {
@@ -147,7 +150,7 @@ export function createCosmosClientStore(options: CosmosClientStoreOptions): Clie
     async recordUse(client) {
       if (client.source !== 'dcr' || client.expiresAt === undefined) return;
       const expiresAt = now() + usedTtlMs;
-      if (expiresAt - client.expiresAt < USE_WRITE_INTERVAL_MS) return;
+      if (expiresAt - client.expiresAt < writeIntervalMs) return;
       const used: RegisteredClient = { ...client, expiresAt };
       try {
         // A plain replace: concurrent uses all move the expiry forward, so whichever write lands is right;

@@ -1,5 +1,6 @@
 import { CosmosClient, type Container, type Database } from '@azure/cosmos';
 import type { Config } from '../config/index.js';
+import { COSMOS_REQUEST_TIMEOUT_MS, COSMOS_RETRY_OPTIONS } from './availability.js';
 import { CONTAINERS, type ContainerName } from './containers.js';
 import { lazyManagedIdentity } from '../entra/managed-identity.js';
 
@@ -9,10 +10,12 @@ export type Containers = Record<ContainerName, Container>;
  * Connects to Cosmos DB: with the account key when one is configured (local stack), otherwise with the
  * managed identity through data-plane RBAC (Azure). Endpoint discovery is off: the gateway talks to the
  * one endpoint it is given (a serverless account has one region, and the local server has no others).
+ * Throttling retries and the request timeout are bounded (./availability.ts): past them the request
+ * answers 503 with Retry-After.
  */
 export function createCosmosClient(config: Config): CosmosClient {
   const { endpoint, key } = config.cosmos;
-  const connectionPolicy = { enableEndpointDiscovery: false };
+  const connectionPolicy = { enableEndpointDiscovery: false, retryOptions: COSMOS_RETRY_OPTIONS, requestTimeout: COSMOS_REQUEST_TIMEOUT_MS };
   if (key) return new CosmosClient({ endpoint, key, connectionPolicy });
   return new CosmosClient({ endpoint, aadCredentials: lazyManagedIdentity(config.entra.managedIdentityClientId), connectionPolicy });
 }

@@ -1,8 +1,8 @@
 import { permissionsOf, type GroupPermissionMap } from '../authz/requirements.js';
 import type { EntraTokenValidator } from '../entra/jwt.js';
 import { InvalidTokenError } from '../oauth/errors.js';
-import { resolveToolUser, ToolAuthError, type ToolContextDeps } from '../mcp/tool-context.js';
-import { NotSignedInError } from './errors.js';
+import { resolveToolUser, ToolAuthError, ToolSessionUnavailableError, type ToolContextDeps } from '../mcp/tool-context.js';
+import { EntraFailureError, NotSignedInError } from './errors.js';
 import type { EntraUser } from '../entra/user.js';
 import type { GroupMembershipResolver } from './group-membership.js';
 
@@ -43,9 +43,11 @@ export interface ToolUserDeps {
 /** Throws `NotSignedInError` (safe to show) unless the invocation carries a valid session for a valid user. */
 export async function verifyToolUser(toolArgument: unknown, deps: ToolUserDeps): Promise<VerifiedToolUser> {
   const user = await resolveToolUser(toolArgument, deps.session).catch((err: unknown) => {
+    if (err instanceof ToolSessionUnavailableError) throw new EntraFailureError('entra_unavailable', err.message);
     throw new NotSignedInError(err instanceof ToolAuthError ? err.message : 'The MCP session could not be verified; reconnect and sign in again.');
   });
   const token = await user.entraAccessToken().catch((err: unknown) => {
+    if (err instanceof ToolSessionUnavailableError) throw new EntraFailureError('entra_unavailable', err.message);
     throw new NotSignedInError(err instanceof ToolAuthError ? err.message : 'The sign-in session cannot provide an Entra ID token; sign in again.');
   });
   let claims;

@@ -4,11 +4,21 @@ import { isPortFree, startLocalStack, type LocalStack } from '../../src/local/st
 
 const portOf = (url: string) => Number(new URL(url).port);
 
+/**
+ * Holds the port for the test. Another stack in a parallel test may hold it for a while and free it at any
+ * moment, so "someone else holds it" is not enough: wait (bounded) until this test holds it itself.
+ */
 async function holdPort(port: number): Promise<Server | undefined> {
-  if (!(await isPortFree(port))) return undefined; // someone else holds it already: just as good
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', () => resolve()));
-  return server;
+  for (let attempt = 0; attempt < 300; attempt++) {
+    const server = createServer();
+    const held = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (held) return server;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`port ${port} stayed taken for 30 s`);
 }
 
 describe('local stack', () => {

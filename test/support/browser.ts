@@ -55,9 +55,9 @@ export class CookieJar {
   }
 }
 
-/** One request as the browser sends it (cookies from the jar, no redirect following). */
-export async function browse(jar: CookieJar, url: string, form?: Record<string, string>): Promise<Response> {
-  const headers: Record<string, string> = { accept: 'text/html' };
+/** One request as the browser sends it (cookies from the jar, no redirect following); `extra`: more headers. */
+export async function browse(jar: CookieJar, url: string, form?: Record<string, string>, extra: Record<string, string> = {}): Promise<Response> {
+  const headers: Record<string, string> = { accept: 'text/html', ...extra };
   const cookie = jar.header();
   if (cookie) headers.cookie = cookie;
   const init: RequestInit = { redirect: 'manual', headers };

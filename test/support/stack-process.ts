@@ -31,11 +31,11 @@ export async function freePort(): Promise<number> {
   return port;
 }
 
-/** Starts the local stack on a free gateway port and resolves once `/health` answers 200. */
-export async function startStackProcess(env: Record<string, string> = {}): Promise<StackProcess> {
+/** Starts the local stack on a free gateway port and resolves once `/health` answers 200. `args`: `npm start -- <args>`. */
+export async function startStackProcess(env: Record<string, string> = {}, args: string[] = []): Promise<StackProcess> {
   const port = await freePort();
   const baseUrl = `http://localhost:${port}`;
-  const child: ChildProcess = spawn(process.execPath, [START], {
+  const child: ChildProcess = spawn(process.execPath, [START, ...args], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -10,6 +10,7 @@ import type { HostKeys } from './keys.js';
 import { createId } from './mcp/http-util.js';
 import { SseSessions } from './mcp/sse.js';
 import { mcpToolsOf } from './mcp/tools.js';
+import { createDrain, isMcpExtensionRequest } from './drain.js';
 import { createRequestListener, type HostRuntime } from './server.js';
 
 /**
@@ -29,14 +30,23 @@ export interface LocalHostOptions {
   keys?: HostKeys;
   /** Where host and function logs go (default console). */
   log?: (level: string, message: string) => void;
+  /**
+   * Where the host of another instance listens, by its MCP extension instance id: a legacy SSE message
+   * for a session held there is relayed to it (in Azure, the extension relays through a Storage queue).
+   */
+  sseRelay?: (instanceId: string) => string | undefined;
 }
 
 export interface LocalHost {
   /** http://127.0.0.1:PORT */
   url: string;
   port: number;
+  /** The MCP extension's instance id (the second half of its session ids). */
+  instanceId: string;
   functions: { name: string; kind: 'http' | 'mcpTool' }[];
-  close(): Promise<void>;
+  /** Ends the MCP extension's open SSE streams (the first step of `close`). */
+  endStreams(): Promise<void>;
+  close(drainMs?: number): Promise<void>;
 }
 
 const defaultHostJson = fileURLToPath(new URL('../../../../host.json', import.meta.url));
@@ -53,9 +63,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
     keys: options.keys,
     log,
     instanceId: createId(),
-    sse: new SseSessions(),
+    sse: new SseSessions(options.sseRelay),
   };
-  const server = http.createServer(createRequestListener(runtime));
+  const drain = createDrain(createRequestListener(runtime), isMcpExtensionRequest);
+  const server = http.createServer(drain.listener);
   const hostname = options.hostname ?? '127.0.0.1';
   await listen(server, options.port ?? 7071, hostname);
   const { logSinks } = getCoreState();
@@ -68,15 +79,18 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   return {
     url,
     port,
+    instanceId: runtime.instanceId,
     functions: [
       ...runtime.httpFunctions.map((f) => ({ name: f.name, kind: 'http' as const })),
       ...runtime.tools.map((t) => ({ name: t.fn.metadata.name, kind: 'mcpTool' as const })),
     ],
-    close: async () => {
+    /** Graceful: open SSE streams end, requests in flight finish (at most `drainMs`), new ones get 503. */
+    endStreams: () => runtime.sse.closeAll(),
+    close: async (drainMs?: number) => {
       await runtime.sse.closeAll();
+      await drain.drain(server, drainMs);
       const index = logSinks.lastIndexOf(log);
       if (index >= 0) logSinks.splice(index, 1);
-      await closeServer(server);
     },
   };
 }
@@ -91,13 +105,6 @@ function listen(server: http.Server, port: number, hostname: string): Promise<vo
   });
 }
 
-/** Stops accepting, then drops keep-alive and streaming connections so the port is free at once. */
-function closeServer(server: http.Server): Promise<void> {
-  return new Promise((resolve, reject) => {
-    server.close((error) => (error ? reject(error) : resolve()));
-    server.closeAllConnections();
-  });
-}
 
 function urlHost(hostname: string): string {
   if (hostname === '0.0.0.0') return '127.0.0.1';

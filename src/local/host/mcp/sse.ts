@@ -25,6 +25,9 @@ const reconnectHint = 'Please connect to the /sse endpoint to initiate your sess
 export class SseSessions {
   private readonly sessions = new Map<string, SseSession>();
 
+  /** `relay(instanceId)`: the URL of the host that holds that instance's sessions (several local instances). */
+  constructor(private readonly relay?: (instanceId: string) => string | undefined) {}
+
   /** `GET …/sse`: an event stream whose first event names the message endpoint. */
   async open(deps: SseDeps, req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'GET') {
@@ -54,9 +57,12 @@ export class SseSessions {
     if (!state) return writeBadRequest(res, `Missing service context. ${reconnectHint}`);
     const parsedState = parseClientState(state);
     if (!parsedState) return writeBadRequest(res, `Invalid client state. ${reconnectHint}`);
+    const raw = await readBody(req);
+    const owner = parsedState.instanceId === deps.instanceId ? undefined : this.relay?.(parsedState.instanceId);
+    if (owner) return relayMessage(owner, raw, req, res, url);
     let body: unknown;
     try {
-      body = JSON.parse((await readBody(req)).toString('utf8'));
+      body = JSON.parse(raw.toString('utf8'));
     } catch {
       res.writeHead(500).end(); // the extension's JSON read throws (inferred: 500)
       return;
@@ -68,7 +74,8 @@ export class SseSessions {
       return;
     }
     const session = this.sessions.get(parsedState.clientId);
-    // In Azure a message for another instance is relayed through a Storage queue; locally there is one instance.
+    // In Azure a message for another instance is relayed through a Storage queue; locally, to the peer
+    // host named by the client state (`relayMessage`), when the stack runs several instances.
     if (!session) {
       return writeBadRequest(res, `No active session for client '${parsedState.clientId}' and instance '${parsedState.instanceId}'. ${reconnectHint}`);
     }
@@ -81,6 +88,26 @@ export class SseSessions {
     await Promise.all([...this.sessions.values()].map(({ server }) => server.close().catch(() => undefined)));
     this.sessions.clear();
   }
+}
+
+/**
+ * Hands a message for a session held by another local instance to that instance's host, as the
+ * extension's queue relay does in Azure, and answers with what it answered (202 `Accepted`, or its 400).
+ */
+async function relayMessage(owner: string, body: Buffer, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const headers: Record<string, string> = {};
+  for (const name of ['content-type', 'x-functions-key']) {
+    const value = headerValue(req, name);
+    if (value) headers[name] = value;
+  }
+  let answer: Response;
+  try {
+    answer = await fetch(`${owner}${url.pathname}${url.search}`, { method: 'POST', headers, body });
+  } catch {
+    return writeBadRequest(res, `The instance holding this session cannot be reached. ${reconnectHint}`);
+  }
+  const text = await answer.text();
+  res.writeHead(answer.status, { 'Content-Type': answer.headers.get('content-type') ?? 'text/plain' }).end(text);
 }
 
 /** `message?azmcpcs=<state>`, relative so it resolves next to the URL the client connected to. */
