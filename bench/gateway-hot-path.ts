@@ -38,7 +38,10 @@ export async function benchHotPath(bench: BenchStack, options: HotPathOptions = 
   const cosmos = { gateway: 0, direct: 0 };
   const kinds = { gateway: [] as string[], direct: [] as string[] };
   for (let round = 0; round < options.rounds; round++) {
-    for (const [name, fn] of [['direct', direct], ['gateway', gateway]] as const) {
+    for (const [name, fn] of [
+      ['direct', direct],
+      ['gateway', gateway],
+    ] as const) {
       const before = { count: bench.cosmos.count, kinds: bench.cosmos.byKind() };
       samples[name].push(await runConcurrent(perRound, options.concurrency, fn));
       const added = bench.cosmos.count - before.count;

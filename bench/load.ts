@@ -61,7 +61,13 @@ export async function benchLoad(bench: BenchStack, options: LoadOptions = LOAD_D
   function judge(reply: { status: number; text: string } | undefined): boolean {
     if (!reply) return false; // counted where it failed
     const kind =
-      reply.status !== 200 ? `HTTP ${reply.status}` : reply.text.includes('"error":{') ? 'JSON-RPC error' : reply.text.includes('"isError":true') ? 'tool error' : undefined;
+      reply.status !== 200
+        ? `HTTP ${reply.status}`
+        : reply.text.includes('"error":{')
+          ? 'JSON-RPC error'
+          : reply.text.includes('"isError":true')
+            ? 'tool error'
+            : undefined;
     if (kind) fail(kind);
     return kind === undefined;
   }

@@ -65,7 +65,9 @@ async function main(): Promise<void> {
       }
       if (which.has('sse')) {
         const o = SSE_DEFAULTS;
-        console.log(`\n## SSE: POST /message to response event (sequential; warm-up ${o.warmup}, measure ${o.measure} per path in ${o.rounds} alternating rounds)\n`);
+        console.log(
+          `\n## SSE: POST /message to response event (sequential; warm-up ${o.warmup}, measure ${o.measure} per path in ${o.rounds} alternating rounds)\n`,
+        );
         const r = await benchSse(bench, o);
         console.log(r.report);
         summary.push(`sse round trip: gateway p50 ${formatRatio(r.p50Ratio)} the direct path's`);

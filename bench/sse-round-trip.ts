@@ -117,7 +117,12 @@ function eventReader(body: ReadableStream<Uint8Array>) {
       if (end >= 0) {
         const block = buffer.slice(0, end);
         buffer = buffer.slice(end + 2);
-        const field = (name: string) => block.split('\n').filter((l) => l.startsWith(`${name}:`)).map((l) => l.slice(name.length + 1).trimStart()).join('\n');
+        const field = (name: string) =>
+          block
+            .split('\n')
+            .filter((l) => l.startsWith(`${name}:`))
+            .map((l) => l.slice(name.length + 1).trimStart())
+            .join('\n');
         return { event: field('event') || 'message', data: field('data') };
       }
       const { done, value } = await reader.read();

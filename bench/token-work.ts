@@ -58,8 +58,7 @@ export async function benchTokens(options: TokenOptions = TOKEN_DEFAULTS): Promi
     }
   }
   const s = (name: keyof typeof subjects) => summarise(merge(samples.get(name)!));
-  const ratio = (name: keyof typeof subjects, baseline: keyof typeof subjects) =>
-    pairedRatio(samples.get(name)!, samples.get(baseline)!, (x) => x.perSecond);
+  const ratio = (name: keyof typeof subjects, baseline: keyof typeof subjects) => pairedRatio(samples.get(name)!, samples.get(baseline)!, (x) => x.perSecond);
   const rows = (Object.keys(subjects) as (keyof typeof subjects)[]).map((name) => {
     const x = s(name);
     return [name, x.count, x.perSecond, x.p50 * 1000, x.p99 * 1000];

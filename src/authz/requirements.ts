@@ -25,9 +25,7 @@ export interface AuthzSubject {
 /** GROUP_PERMISSIONS: Entra group object id → permission names. */
 export type GroupPermissionMap = Readonly<Record<string, readonly string[]>>;
 
-export type AuthzDecision =
-  | { allowed: true }
-  | { allowed: false; missingScopes: string[]; missingRoles: string[]; missingPermissions: string[] };
+export type AuthzDecision = { allowed: true } | { allowed: false; missingScopes: string[]; missingRoles: string[]; missingPermissions: string[] };
 
 /**
  * The permissions the user's groups grant. Group ids are GUIDs; Entra emits them lower-case, but an

@@ -8,8 +8,6 @@ export interface ConfigProblem {
 export class ConfigError extends Error {
   override readonly name = 'ConfigError';
   constructor(readonly problems: ConfigProblem[]) {
-    super(
-      'Invalid configuration:\n' + problems.map((p) => `  - ${p.setting}: ${p.message}`).join('\n'),
-    );
+    super('Invalid configuration:\n' + problems.map((p) => `  - ${p.setting}: ${p.message}`).join('\n'));
   }
 }

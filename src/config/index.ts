@@ -6,11 +6,7 @@ export { ConfigError } from './errors.js';
 export { settings } from './settings.js';
 
 /** The Entra authority hosts the gateway may contact in Azure (no other host is ever called). */
-export const ENTRA_AUTHORITY_HOSTS = [
-  'https://login.microsoftonline.com',
-  'https://login.microsoftonline.us',
-  'https://login.chinacloudapi.cn',
-] as const;
+export const ENTRA_AUTHORITY_HOSTS = ['https://login.microsoftonline.com', 'https://login.microsoftonline.us', 'https://login.chinacloudapi.cn'] as const;
 
 /**
  * An app setting that App Service did not resolve still holds the reference text itself
@@ -21,8 +17,8 @@ const UNRESOLVED_REFERENCE = /^@Microsoft\.(KeyVault|AppConfiguration)\(/i;
 function unresolvedReference(spec: SettingSpec): string {
   return (
     'is still an unresolved reference ("@Microsoft.KeyVault(...)"): App Service could not read the secret when the app started ' +
-    '(the secret does not exist yet, or the app\'s identity may not read it yet: a new role assignment takes minutes to apply). ' +
-    'Fix: check the setting\'s reference status (portal: the Function App\'s Environment variables), make sure the secret exists ' +
+    "(the secret does not exist yet, or the app's identity may not read it yet: a new role assignment takes minutes to apply). " +
+    "Fix: check the setting's reference status (portal: the Function App's Environment variables), make sure the secret exists " +
     `and the identity has Key Vault Secrets User on the vault, then restart the app. ${spec.fix}`
   );
 }
@@ -84,10 +80,16 @@ function crossChecks(v: Parsed, runsInAzure: boolean): ConfigProblem[] {
     problems.push({ setting: 'GATEWAY_BASE_URL', message: `must use https (http only for localhost). Fix: ${settings.GATEWAY_BASE_URL.fix}` });
   }
   if (base.search || base.hash || base.pathname !== '/') {
-    problems.push({ setting: 'GATEWAY_BASE_URL', message: 'must be an origin without path, query or fragment (the OAuth issuer). Fix: use e.g. https://my-gateway.azurewebsites.net' });
+    problems.push({
+      setting: 'GATEWAY_BASE_URL',
+      message: 'must be an origin without path, query or fragment (the OAuth issuer). Fix: use e.g. https://my-gateway.azurewebsites.net',
+    });
   }
   if (!dev && !(ENTRA_AUTHORITY_HOSTS as readonly string[]).includes(v.ENTRA_AUTHORITY_HOST)) {
-    problems.push({ setting: 'ENTRA_AUTHORITY_HOST', message: `"${v.ENTRA_AUTHORITY_HOST}" is not an Entra authority host. Fix: use one of ${ENTRA_AUTHORITY_HOSTS.join(', ')} (emulators need GATEWAY_MODE=dev).` });
+    problems.push({
+      setting: 'ENTRA_AUTHORITY_HOST',
+      message: `"${v.ENTRA_AUTHORITY_HOST}" is not an Entra authority host. Fix: use one of ${ENTRA_AUTHORITY_HOSTS.join(', ')} (emulators need GATEWAY_MODE=dev).`,
+    });
   }
   if (v.ENTRA_CREDENTIAL === 'secret' && !v.ENTRA_CLIENT_SECRET) {
     problems.push({ setting: 'ENTRA_CLIENT_SECRET', message: `is required when ENTRA_CREDENTIAL=secret. Fix: ${settings.ENTRA_CLIENT_SECRET.fix}` });
@@ -96,7 +98,10 @@ function crossChecks(v: Parsed, runsInAzure: boolean): ConfigProblem[] {
     problems.push({ setting: 'ENTRA_CERTIFICATE_PATH', message: `is required when ENTRA_CREDENTIAL=certificate. Fix: ${settings.ENTRA_CERTIFICATE_PATH.fix}` });
   }
   if (v.CIMD_ALLOW_LOOPBACK && !dev) {
-    problems.push({ setting: 'CIMD_ALLOW_LOOPBACK', message: 'is only allowed with GATEWAY_MODE=dev (it would let metadata URLs reach loopback services). Fix: set it to "false".' });
+    problems.push({
+      setting: 'CIMD_ALLOW_LOOPBACK',
+      message: 'is only allowed with GATEWAY_MODE=dev (it would let metadata URLs reach loopback services). Fix: set it to "false".',
+    });
   }
   return problems;
 }

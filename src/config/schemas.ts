@@ -2,16 +2,16 @@ import { z } from 'zod';
 
 /** The value types settings are made of; each refusal message says what a valid value looks like. */
 
-export const guid = z
-  .string()
-  .regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
+export const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 
-export const url = z.string().url('must be an absolute URL').transform((s) => s.replace(/\/+$/, ''));
+export const url = z
+  .string()
+  .url('must be an absolute URL')
+  .transform((s) => s.replace(/\/+$/, ''));
 
 export const bool = z.enum(['true', 'false'], { message: 'must be "true" or "false"' }).transform((s) => s === 'true');
 
-export const seconds = (min: number, max: number) =>
-  z.coerce.number().int('must be a whole number of seconds').min(min).max(max);
+export const seconds = (min: number, max: number) => z.coerce.number().int('must be a whole number of seconds').min(min).max(max);
 
 export const count = (min: number, max: number) => z.coerce.number().int('must be a whole number').min(min).max(max);
 
@@ -44,7 +44,10 @@ export const origins = list.transform((items, ctx) => {
 /** `kid:base64url-of-32-bytes`, comma-separated; the first key encrypts, all keys decrypt. */
 export const keyRing = z.string().transform((raw, ctx) => {
   const keys: { kid: string; key: Uint8Array }[] = [];
-  for (const entry of raw.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     const [kid, material, extra] = entry.split(':');
     const key = material ? Buffer.from(material, 'base64url') : Buffer.alloc(0);
     if (!kid || !/^[A-Za-z0-9._-]{1,64}$/.test(kid) || extra !== undefined || key.length !== 32) {
@@ -85,5 +88,4 @@ export const groupPermissions = z.string().transform((raw, ctx) => {
   }
 });
 
-export const generateKeyHint =
-  'generate one with: node -e "console.log(require(\'crypto\').randomBytes(32).toString(\'base64url\'))"';
+export const generateKeyHint = "generate one with: node -e \"console.log(require('crypto').randomBytes(32).toString('base64url'))\"";

@@ -61,7 +61,7 @@ export const settings = {
     example: '',
   },
   ENTRA_API_SCOPE: {
-    description: "Name of the delegated scope the API app exposes (the gateway asks for {apiClientId}/{name}).",
+    description: 'Name of the delegated scope the API app exposes (the gateway asks for {apiClientId}/{name}).',
     fix: 'set it to a scope name listed under "Expose an API" in the app registration.',
     schema: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'must be a bare scope name such as access_as_user'),
     required: 'never',
@@ -69,7 +69,8 @@ export const settings = {
     example: 'access_as_user',
   },
   ENTRA_AUTHORITY_HOST: {
-    description: 'Entra authority host: https://login.microsoftonline.com (public), https://login.microsoftonline.us (US Gov) or https://login.chinacloudapi.cn (China); in dev mode, the emulator.',
+    description:
+      'Entra authority host: https://login.microsoftonline.com (public), https://login.microsoftonline.us (US Gov) or https://login.chinacloudapi.cn (China); in dev mode, the emulator.',
     fix: 'use one of the Entra authority hosts; an emulator URL is accepted only with GATEWAY_MODE=dev.',
     schema: url,
     required: 'never',
@@ -156,7 +157,8 @@ export const settings = {
     example: '',
   },
   TOKEN_ENCRYPTION_KEYS: {
-    description: 'Key ring for session tokens (JWE dir+A256GCM) and data-at-rest keys: "kid:key,kid:key"; the first encrypts, all decrypt, so keys rotate without signing anyone out.',
+    description:
+      'Key ring for session tokens (JWE dir+A256GCM) and data-at-rest keys: "kid:key,kid:key"; the first encrypts, all decrypt, so keys rotate without signing anyone out.',
     fix: `set it to "k1:<key>", ${generateKeyHint}; to rotate, put the new key first and keep the old one after it.`,
     schema: keyRing,
     required: 'always',
@@ -188,7 +190,8 @@ export const settings = {
     example: '2592000',
   },
   REFRESH_TOKEN_GRACE_SECONDS: {
-    description: 'How long a rotated refresh token is still answered with the same new token pair (parallel or retried refreshes), unless its successor was used first. After that, presenting it revokes the grant.',
+    description:
+      'How long a rotated refresh token is still answered with the same new token pair (parallel or retried refreshes), unless its successor was used first. After that, presenting it revokes the grant.',
     fix: 'use a whole number of seconds between 0 and 300.',
     schema: seconds(0, 300),
     required: 'never',
@@ -211,7 +214,8 @@ export const settings = {
     example: '',
   },
   MCP_ALLOWED_ORIGINS: {
-    description: 'Comma-separated browser origins allowed to call /mcp, /mcp/sse and /mcp/message besides the gateway\'s own. A request with any other Origin gets 403; requests without Origin (non-browser clients) are served.',
+    description:
+      "Comma-separated browser origins allowed to call /mcp, /mcp/sse and /mcp/message besides the gateway's own. A request with any other Origin gets 403; requests without Origin (non-browser clients) are served.",
     fix: 'list origins such as https://inspector.example.com,http://localhost:6274 (scheme, host and port; no path).',
     schema: origins,
     required: 'never',
@@ -219,7 +223,8 @@ export const settings = {
     example: '',
   },
   RATE_LIMIT_REGISTER_PER_MINUTE: {
-    description: 'Dynamic registrations (POST /register) one client address may make per minute, per instance; more get 429 with Retry-After. 0 turns the limit off.',
+    description:
+      'Dynamic registrations (POST /register) one client address may make per minute, per instance; more get 429 with Retry-After. 0 turns the limit off.',
     fix: 'use a whole number between 0 and 100000.',
     schema: count(0, 100000),
     required: 'never',
@@ -243,7 +248,8 @@ export const settings = {
     example: '120',
   },
   TRUSTED_PROXY_HOPS: {
-    description: 'How many X-Forwarded-For entries, counted from the right, were written by trusted infrastructure: 1 behind Azure\'s front end alone, 2 with one more proxy (Front Door, Application Gateway) in front. The entry found there is the client address the rate limits count.',
+    description:
+      "How many X-Forwarded-For entries, counted from the right, were written by trusted infrastructure: 1 behind Azure's front end alone, 2 with one more proxy (Front Door, Application Gateway) in front. The entry found there is the client address the rate limits count.",
     fix: 'use a whole number between 1 and 10.',
     schema: count(1, 10),
     required: 'never',
@@ -251,7 +257,8 @@ export const settings = {
     example: '1',
   },
   REDIRECT_URI_ALLOWLIST: {
-    description: 'Optional comma-separated redirect URI patterns ("*" matches within one path segment or port) that dynamic registration accepts. Empty: any URI that passes the built-in rules.',
+    description:
+      'Optional comma-separated redirect URI patterns ("*" matches within one path segment or port) that dynamic registration accepts. Empty: any URI that passes the built-in rules.',
     fix: 'list patterns such as http://localhost:*/callback,cursor://anysphere.cursor-mcp/oauth/callback.',
     schema: list,
     required: 'never',
@@ -259,7 +266,8 @@ export const settings = {
     example: '',
   },
   CLIENT_NAME_ALLOWLIST: {
-    description: 'Optional comma-separated client names (case-insensitive substrings, e.g. claude,cursor,vscode,mcp-inspector,chatgpt) that dynamic registration accepts. Empty: any.',
+    description:
+      'Optional comma-separated client names (case-insensitive substrings, e.g. claude,cursor,vscode,mcp-inspector,chatgpt) that dynamic registration accepts. Empty: any.',
     fix: 'list client names separated by commas, or leave it empty.',
     schema: list,
     required: 'never',
@@ -267,7 +275,8 @@ export const settings = {
     example: '',
   },
   DCR_UNUSED_CLIENT_TTL_SECONDS: {
-    description: 'How long a dynamically registered client lives until tokens are first issued to it; once used, it lives REFRESH_TOKEN_TTL_SECONDS after its last use. Unused registrations then disappear by themselves.',
+    description:
+      'How long a dynamically registered client lives until tokens are first issued to it; once used, it lives REFRESH_TOKEN_TTL_SECONDS after its last use. Unused registrations then disappear by themselves.',
     fix: 'use a whole number of seconds between 600 and 2592000 (30 days).',
     schema: seconds(600, 2592000),
     required: 'never',
@@ -283,7 +292,8 @@ export const settings = {
     example: 'false',
   },
   GROUP_PERMISSIONS: {
-    description: 'JSON map from Entra group id to tool permissions, e.g. {"<group-id>":["clients.read"]}. For a user in more than 200 groups (group overage) membership is checked through Microsoft Graph.',
+    description:
+      'JSON map from Entra group id to tool permissions, e.g. {"<group-id>":["clients.read"]}. For a user in more than 200 groups (group overage) membership is checked through Microsoft Graph.',
     fix: 'write a JSON object whose keys are group GUIDs and values are arrays of permission names.',
     schema: groupPermissions,
     required: 'never',
@@ -291,7 +301,8 @@ export const settings = {
     example: '{}',
   },
   TELEMETRY_CONSOLE: {
-    description: 'Print OpenTelemetry spans to the console (the local stack then shows what Application Insights gets; in Azure, APPLICATIONINSIGHTS_CONNECTION_STRING turns on the export there).',
+    description:
+      'Print OpenTelemetry spans to the console (the local stack then shows what Application Insights gets; in Azure, APPLICATIONINSIGHTS_CONNECTION_STRING turns on the export there).',
     fix: 'set it to "true" or "false".',
     schema: bool,
     required: 'never',

@@ -8,9 +8,7 @@ import { CompactEncrypt, compactDecrypt } from 'jose';
  */
 export async function seal(key: Uint8Array, plaintext: Uint8Array, purpose: string): Promise<string> {
   assertKey(key);
-  return new CompactEncrypt(plaintext)
-    .setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: purpose })
-    .encrypt(key);
+  return new CompactEncrypt(plaintext).setProtectedHeader({ alg: 'dir', enc: 'A256GCM', typ: purpose }).encrypt(key);
 }
 
 /** Opens what `seal` made with the same key and purpose; throws `DecryptionError` otherwise. */

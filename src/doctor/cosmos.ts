@@ -35,9 +35,20 @@ export async function checkCosmos({ config }: DoctorContext): Promise<CheckResul
 
 function cosmosFailure(err: unknown, what: string, withKey: boolean): CheckResult {
   const code = (err as { code?: unknown }).code;
-  if (code === 404) return fail(NAME, `${what} does not exist.`, 'set COSMOS_DATABASE to the database the Bicep created (default mcp-gateway), or run azd provision.');
+  if (code === 404)
+    return fail(NAME, `${what} does not exist.`, 'set COSMOS_DATABASE to the database the Bicep created (default mcp-gateway), or run azd provision.');
   if (code === 401 || code === 403) {
-    return fail(NAME, `${what}: refused (${String(code)}).`, withKey ? 'COSMOS_KEY is wrong: copy a key of this account, or leave it empty to use the managed identity.' : 'give the managed identity the "Cosmos DB Built-in Data Contributor" data-plane role on the account (the Bicep does).');
+    return fail(
+      NAME,
+      `${what}: refused (${String(code)}).`,
+      withKey
+        ? 'COSMOS_KEY is wrong: copy a key of this account, or leave it empty to use the managed identity.'
+        : 'give the managed identity the "Cosmos DB Built-in Data Contributor" data-plane role on the account (the Bicep does).',
+    );
   }
-  return fail(NAME, `${what}: ${reason(err)}.`, 'check COSMOS_ENDPOINT (the account URI, e.g. https://my-account.documents.azure.com:443/) and that this machine may reach it (firewall, private endpoint).');
+  return fail(
+    NAME,
+    `${what}: ${reason(err)}.`,
+    'check COSMOS_ENDPOINT (the account URI, e.g. https://my-account.documents.azure.com:443/) and that this machine may reach it (firewall, private endpoint).',
+  );
 }

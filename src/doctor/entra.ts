@@ -25,7 +25,7 @@ export async function checkCredential(ctx: DoctorContext): Promise<CheckResult> 
   try {
     const client = await createConfidentialClient(config);
     const result = await client.acquireTokenByClientCredential({ scopes: [`${GRAPH_APP_ID}/.default`], skipCache: true });
-    if (!result?.accessToken) return fail(name, 'Entra returned no token.', 'check the app registration\'s credentials.');
+    if (!result?.accessToken) return fail(name, 'Entra returned no token.', "check the app registration's credentials.");
     ctx.graphToken = result.accessToken;
     return ok(name, `client-credentials token issued to ${config.entra.clientId}`);
   } catch (err) {

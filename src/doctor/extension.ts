@@ -16,11 +16,21 @@ export async function checkExtension({ config }: DoctorContext): Promise<CheckRe
       signal: AbortSignal.timeout(15_000),
     });
     if (res.status === 401 || res.status === 403) {
-      return fail(NAME, `${url} refused MCP_EXTENSION_KEY (${res.status}).`, 'set MCP_EXTENSION_KEY to the app\'s mcp_extension system key: az functionapp keys list -g <rg> -n <app> --query systemKeys.mcp_extension (azd: the postdeploy hook).');
+      return fail(
+        NAME,
+        `${url} refused MCP_EXTENSION_KEY (${res.status}).`,
+        "set MCP_EXTENSION_KEY to the app's mcp_extension system key: az functionapp keys list -g <rg> -n <app> --query systemKeys.mcp_extension (azd: the postdeploy hook).",
+      );
     }
-    if (!res.ok || !res.body) return fail(NAME, `${url} answered ${res.status}.`, 'check MCP_EXTENSION_URL ({GATEWAY_BASE_URL}/runtime/webhooks/mcp) and that the app\'s MCP tools are deployed.');
+    if (!res.ok || !res.body)
+      return fail(
+        NAME,
+        `${url} answered ${res.status}.`,
+        "check MCP_EXTENSION_URL ({GATEWAY_BASE_URL}/runtime/webhooks/mcp) and that the app's MCP tools are deployed.",
+      );
     const tools = await firstToolsList(res.body);
-    if (!tools) return fail(NAME, `${url} answered without a tools/list result.`, 'check MCP_EXTENSION_URL points at the Function App\'s /runtime/webhooks/mcp.');
+    if (!tools)
+      return fail(NAME, `${url} answered without a tools/list result.`, "check MCP_EXTENSION_URL points at the Function App's /runtime/webhooks/mcp.");
     return ok(NAME, `tools/list with the gateway's key: ${tools.join(', ') || 'no tools'}`);
   } catch (err) {
     return fail(NAME, `${url}: ${reason(err)}`, 'check MCP_EXTENSION_URL and that the Function App is running.');

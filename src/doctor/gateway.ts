@@ -8,11 +8,19 @@ export async function checkGateway({ config }: DoctorContext): Promise<CheckResu
   try {
     const as = await getJson(url);
     if (as.issuer !== config.baseUrl) {
-      return fail(name, `${url} names issuer "${String(as.issuer)}", not GATEWAY_BASE_URL (${config.baseUrl}).`, 'set GATEWAY_BASE_URL to the public URL clients use (the Function App\'s https URL), exactly, without a trailing slash.');
+      return fail(
+        name,
+        `${url} names issuer "${String(as.issuer)}", not GATEWAY_BASE_URL (${config.baseUrl}).`,
+        "set GATEWAY_BASE_URL to the public URL clients use (the Function App's https URL), exactly, without a trailing slash.",
+      );
     }
     const resource = await getJson(prm);
     if (resource.resource !== config.mcpResource) {
-      return fail(name, `${prm} names resource "${String(resource.resource)}", not ${config.mcpResource}.`, 'GATEWAY_BASE_URL differs from the URL the running app was started with; set the same value for both and restart the app.');
+      return fail(
+        name,
+        `${prm} names resource "${String(resource.resource)}", not ${config.mcpResource}.`,
+        'GATEWAY_BASE_URL differs from the URL the running app was started with; set the same value for both and restart the app.',
+      );
     }
     return ok(name, `${config.baseUrl} serves its authorization server and protected resource metadata`);
   } catch (err) {

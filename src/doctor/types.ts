@@ -12,7 +12,13 @@ export interface CheckResult {
 }
 
 export const ok = (name: string, detail: string): CheckResult => ({ name, status: 'ok', detail });
-export const fail = (name: string, detail: string, fix: string, aadsts?: string): CheckResult => ({ name, status: 'fail', detail, fix, ...(aadsts ? { aadsts } : {}) });
+export const fail = (name: string, detail: string, fix: string, aadsts?: string): CheckResult => ({
+  name,
+  status: 'fail',
+  detail,
+  fix,
+  ...(aadsts ? { aadsts } : {}),
+});
 export const skip = (name: string, detail: string): CheckResult => ({ name, status: 'skip', detail });
 
 /** What the checks share: the configuration, and what earlier checks learned. */

@@ -31,12 +31,13 @@ const KNOWN: Record<string, Entry> = {
   '9002325': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: (cb) => `In the app registration, Authentication: ${cb} is registered under "Single-page application"; remove it there and add it under "Web" (the gateway is a confidential client).`,
+    fix: (cb) =>
+      `In the app registration, Authentication: ${cb} is registered under "Single-page application"; remove it there and add it under "Web" (the gateway is a confidential client).`,
   },
   '65001': {
     error: 'access_denied',
     description: 'The user or an administrator has not consented to the gateway using its Entra ID API permissions.',
-    fix: () => 'In the app registration, API permissions: grant admin consent for the tenant (or let users consent to the gateway\'s exposed scope).',
+    fix: () => "In the app registration, API permissions: grant admin consent for the tenant (or let users consent to the gateway's exposed scope).",
   },
   '65004': {
     error: 'access_denied',
@@ -69,7 +70,8 @@ const KNOWN: Record<string, Entry> = {
   '700016': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'Entra ID does not know the application in this tenant: check ENTRA_CLIENT_ID (Application (client) ID) and ENTRA_TENANT_ID (Directory (tenant) ID).',
+    fix: () =>
+      'Entra ID does not know the application in this tenant: check ENTRA_CLIENT_ID (Application (client) ID) and ENTRA_TENANT_ID (Directory (tenant) ID).',
   },
   '90002': {
     error: 'server_error',
@@ -79,7 +81,8 @@ const KNOWN: Record<string, Entry> = {
   '7000215': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'The client secret is wrong or expired: create a new one under Certificates & secrets and update ENTRA_CLIENT_SECRET (or use ENTRA_CREDENTIAL=managed_identity).',
+    fix: () =>
+      'The client secret is wrong or expired: create a new one under Certificates & secrets and update ENTRA_CLIENT_SECRET (or use ENTRA_CREDENTIAL=managed_identity).',
   },
   '7000222': {
     error: 'server_error',
@@ -89,22 +92,26 @@ const KNOWN: Record<string, Entry> = {
   '700027': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'The client assertion was refused: for ENTRA_CREDENTIAL=managed_identity check the federated credential (issuer, subject = the managed identity\'s principal id, audience api://AzureADTokenExchange) and MANAGED_IDENTITY_CLIENT_ID; for certificate, upload the certificate in ENTRA_CERTIFICATE_PATH under Certificates & secrets.',
+    fix: () =>
+      "The client assertion was refused: for ENTRA_CREDENTIAL=managed_identity check the federated credential (issuer, subject = the managed identity's principal id, audience api://AzureADTokenExchange) and MANAGED_IDENTITY_CLIENT_ID; for certificate, upload the certificate in ENTRA_CERTIFICATE_PATH under Certificates & secrets.",
   },
   '7000218': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'Entra ID expects a client credential: set ENTRA_CREDENTIAL and its secret, certificate or managed identity; or turn off "Allow public client flows" in Authentication.',
+    fix: () =>
+      'Entra ID expects a client credential: set ENTRA_CREDENTIAL and its secret, certificate or managed identity; or turn off "Allow public client flows" in Authentication.',
   },
   '90009': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'The app asked for a token for itself with an api:// scope: use the GUID form {appId}/scope (the gateway does when ENTRA_API_CLIENT_ID is empty or a GUID).',
+    fix: () =>
+      'The app asked for a token for itself with an api:// scope: use the GUID form {appId}/scope (the gateway does when ENTRA_API_CLIENT_ID is empty or a GUID).',
   },
   '28000': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'Scopes of more than one resource were requested in one token request: the gateway must ask only for its own API scope plus openid profile offline_access.',
+    fix: () =>
+      'Scopes of more than one resource were requested in one token request: the gateway must ask only for its own API scope plus openid profile offline_access.',
   },
   '9010010': {
     error: 'server_error',
@@ -119,7 +126,8 @@ const KNOWN: Record<string, Entry> = {
   '500011': {
     error: 'server_error',
     description: MISCONFIGURED,
-    fix: () => 'The API resource was not found in the tenant: check ENTRA_API_CLIENT_ID and ENTRA_API_SCOPE, and that the API app has a service principal in this tenant.',
+    fix: () =>
+      'The API resource was not found in the tenant: check ENTRA_API_CLIENT_ID and ENTRA_API_SCOPE, and that the API app has a service principal in this tenant.',
   },
   '70011': {
     error: 'server_error',
@@ -129,7 +137,8 @@ const KNOWN: Record<string, Entry> = {
   '50194': {
     error: 'access_denied',
     description: 'This gateway does not accept accounts from your organization.',
-    fix: () => 'A user from another tenant tried to sign in: make the app multi-tenant and add the tenant to ENTRA_ALLOWED_TENANTS, or use a tenant-specific authority.',
+    fix: () =>
+      'A user from another tenant tried to sign in: make the app multi-tenant and add the tenant to ENTRA_ALLOWED_TENANTS, or use a tenant-specific authority.',
   },
   '53003': {
     error: 'access_denied',
@@ -170,7 +179,7 @@ export function explainAadsts(code: string | undefined, callbackUrl: string): Aa
   return {
     code,
     error: 'server_error',
-    description: 'Signing in with Entra ID failed; try again, or ask the gateway\'s administrator to check its logs.',
+    description: "Signing in with Entra ID failed; try again, or ask the gateway's administrator to check its logs.",
     fix: code
       ? `Look up AADSTS${code} in the Entra ID error reference (https://login.microsoftonline.com/error?code=${code}).`
       : 'Entra ID returned an error without an AADSTS code; check the Entra sign-in logs.',
@@ -184,10 +193,20 @@ export function explainAadsts(code: string | undefined, callbackUrl: string): Aa
 export function explainCallbackError(error: string, description: string | undefined, callbackUrl: string): AadstsExplanation {
   const code = findAadstsCode(description);
   if (!code && (error === 'access_denied' || error === 'consent_required' || error === 'interaction_required' || error === 'login_required')) {
-    return { code, error: 'access_denied', description: 'Signing in with Entra ID was cancelled or refused.', fix: `Entra ID answered "${error}"; the user did not complete sign-in.` };
+    return {
+      code,
+      error: 'access_denied',
+      description: 'Signing in with Entra ID was cancelled or refused.',
+      fix: `Entra ID answered "${error}"; the user did not complete sign-in.`,
+    };
   }
   if (!code && error === 'temporarily_unavailable') {
-    return { code, error: 'temporarily_unavailable', description: 'Entra ID is temporarily unavailable; try again shortly.', fix: 'Entra ID answered temporarily_unavailable.' };
+    return {
+      code,
+      error: 'temporarily_unavailable',
+      description: 'Entra ID is temporarily unavailable; try again shortly.',
+      fix: 'Entra ID answered temporarily_unavailable.',
+    };
   }
   return explainAadsts(code, callbackUrl);
 }

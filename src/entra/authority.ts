@@ -36,7 +36,9 @@ export async function fetchAuthorityMetadata(authorityHost: string, tenantId: st
     throw new AuthorityError(`Could not reach the Entra authority at ${url}: ${(e as Error).message}. Check ENTRA_AUTHORITY_HOST and ENTRA_TENANT_ID.`);
   }
   if (!response.ok) {
-    throw new AuthorityError(`The Entra authority answered ${response.status} for ${url}. Check ENTRA_TENANT_ID (the tenant may not exist in this cloud) and ENTRA_AUTHORITY_HOST.`);
+    throw new AuthorityError(
+      `The Entra authority answered ${response.status} for ${url}. Check ENTRA_TENANT_ID (the tenant may not exist in this cloud) and ENTRA_AUTHORITY_HOST.`,
+    );
   }
   const doc = (await response.json()) as Partial<AuthorityMetadata>;
   const origin = new URL(authorityHost).origin;

@@ -12,9 +12,7 @@ const RENEW_BEFORE_MS = 5 * 60 * 1000;
 
 /** What `ConfidentialClientApplication`'s `auth` takes for the client's credential (one of). */
 export type ClientCredential =
-  | { clientSecret: string }
-  | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } }
-  | { clientAssertion: () => Promise<string> };
+  { clientSecret: string } | { clientCertificate: { thumbprintSha256: string; privateKey: string; x5c: string } } | { clientAssertion: () => Promise<string> };
 
 export interface CredentialDeps {
   /**

@@ -71,7 +71,11 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
       });
     } catch (err) {
       const timedOut = (err as { name?: string }).name === 'TimeoutError';
-      throw new GraphRequestError(0, timedOut ? 'timeout' : 'network_error', timedOut ? 'Microsoft Graph did not answer in time.' : 'Microsoft Graph could not be reached.');
+      throw new GraphRequestError(
+        0,
+        timedOut ? 'timeout' : 'network_error',
+        timedOut ? 'Microsoft Graph did not answer in time.' : 'Microsoft Graph could not be reached.',
+      );
     }
   }
 

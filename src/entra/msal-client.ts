@@ -1,10 +1,4 @@
-import type {
-  ConfidentialClientApplication,
-  ICachePlugin,
-  INetworkModule,
-  NetworkRequestOptions,
-  NetworkResponse,
-} from '@azure/msal-node';
+import type { ConfidentialClientApplication, ICachePlugin, INetworkModule, NetworkRequestOptions, NetworkResponse } from '@azure/msal-node';
 import type { Config } from '../config/index.js';
 import { fetchAuthorityMetadata, type FetchLike } from './authority.js';
 import { clientCredential, type CredentialDeps } from './credentials.js';

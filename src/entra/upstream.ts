@@ -58,10 +58,7 @@ export class EntraSessionEndedError extends InvalidTokenError {
 }
 
 /** The MSAL methods used here; `ConfidentialClientApplication` has them. */
-export type MsalClient = Pick<
-  ConfidentialClientApplication,
-  'getAuthCodeUrl' | 'acquireTokenByCode' | 'acquireTokenByRefreshToken' | 'getTokenCache'
->;
+export type MsalClient = Pick<ConfidentialClientApplication, 'getAuthCodeUrl' | 'acquireTokenByCode' | 'acquireTokenByRefreshToken' | 'getTokenCache'>;
 
 export interface UpstreamSettings {
   baseUrl: string;
@@ -154,7 +151,7 @@ export function userOf(result: AuthenticationResult): GrantUser {
   }
   const oid = String(id.oid ?? access.oid ?? result.account?.localAccountId ?? '');
   const tid = String(id.tid ?? access.tid ?? result.tenantId ?? '');
-  if (!oid || !tid) throw new Error('Entra returned tokens without the user\'s oid and tid claims.');
+  if (!oid || !tid) throw new Error("Entra returned tokens without the user's oid and tid claims.");
   const name = typeof id.name === 'string' ? id.name : result.account?.name;
   const username = typeof id.preferred_username === 'string' ? id.preferred_username : result.account?.username;
   return {

@@ -14,8 +14,7 @@ export function registerMcpFunctions(deps: Deps): void {
   const handle = createMcpHandlerFromDeps(deps);
   const handler = async (request: HttpRequest, context: InvocationContext): Promise<HttpResponseInit> => {
     // Only an error's kind and message reach the log (they never hold a token); not its stack or cause.
-    const log = (message: string, error: unknown) =>
-      context.error(message, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
+    const log = (message: string, error: unknown) => context.error(message, error instanceof Error ? `${error.name}: ${error.message}` : String(error));
     const response = await handle(request, log);
     if (response.status === 401 && isBrowserNavigation(request)) {
       // Same 401 and challenge; a page for the person instead of JSON.

@@ -19,7 +19,9 @@ export interface LogContext {
 export function corsOAuthEndpoint(handler: OAuthHandler) {
   return async (request: HttpInput, context?: LogContext): Promise<HttpOutput> => {
     if (isPreflight(request)) return preflightResponse();
-    const log: ErrorLogger | undefined = context ? (message, error) => (error === undefined ? context.error(message) : context.error(message, error)) : undefined;
+    const log: ErrorLogger | undefined = context
+      ? (message, error) => (error === undefined ? context.error(message) : context.error(message, error))
+      : undefined;
     try {
       return withCors(await handler(request));
     } catch (error) {

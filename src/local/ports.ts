@@ -12,4 +12,3 @@ export const DEFAULT_PORTS = {
   managedIdentity: 7074,
   cosmos: 8081,
 } as const;
-

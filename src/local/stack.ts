@@ -147,9 +147,7 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
       startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory }),
     );
     started.push(entra);
-    const managedIdentity = await onPreferredPort(portFor(DEFAULT_PORTS.managedIdentity), (port) =>
-      startManagedIdentityEmulator({ entra, port }),
-    );
+    const managedIdentity = await onPreferredPort(portFor(DEFAULT_PORTS.managedIdentity), (port) => startManagedIdentityEmulator({ entra, port }));
     started.push(managedIdentity);
     const graph = await onPreferredPort(portFor(DEFAULT_PORTS.graph), (port) =>
       // Graph serves the people Entra signs in: one directory for both.
@@ -159,7 +157,10 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
 
     const mcpExtensionKey = devKeys?.MCP_EXTENSION_KEY ?? randomSecret();
     const kept: Record<string, string> = devKeys ? { TOKEN_ENCRYPTION_KEYS: devKeys.TOKEN_ENCRYPTION_KEYS, COOKIE_SECRET: devKeys.COOKIE_SECRET } : {};
-    const env = { ...gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options }), ...kept };
+    const env = {
+      ...gatewaySettings({ gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath: certificate?.path, options }),
+      ...kept,
+    };
     const urls: LocalStackUrls = {
       gateway: gatewayUrl,
       mcp: `${gatewayUrl}/mcp`,

@@ -97,11 +97,7 @@ function describe(err: unknown): string {
 function banner(stack: LocalStack, overrides?: string): string {
   const { urls } = stack;
   const users = LOCAL_USERS.map((u) => `    ${u.username.padEnd(22)} roles ${u.roles.join(', ')}`).join('\n');
-  const lines = [
-    '',
-    stack.emulatorsOnly ? 'Entra MCP Gateway — emulators running (for func start)' : 'Entra MCP Gateway — local stack running',
-    '',
-  ];
+  const lines = ['', stack.emulatorsOnly ? 'Entra MCP Gateway — emulators running (for func start)' : 'Entra MCP Gateway — local stack running', ''];
   if (!stack.emulatorsOnly) {
     lines.push(
       'MCP server',

@@ -88,13 +88,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
     return forward(endpoint, method, request, principal, logError);
   }
 
-  async function forward(
-    endpoint: McpEndpoint,
-    method: string,
-    request: McpRequest,
-    principal: McpPrincipal,
-    logError?: ErrorLog,
-  ): Promise<McpResponse> {
+  async function forward(endpoint: McpEndpoint, method: string, request: McpRequest, principal: McpPrincipal, logError?: ErrorLog): Promise<McpResponse> {
     const query = new URL(request.url, options.baseUrl).searchParams;
     const expiresAt = Math.floor(now() / 1000) + options.sessionLifetimeSeconds;
     let target: string;
@@ -176,11 +170,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
   };
 }
 
-function errorResponse(
-  error: unknown,
-  challenge: { resourceMetadataUrl: string; scope: string },
-  logError?: ErrorLog,
-): McpResponse {
+function errorResponse(error: unknown, challenge: { resourceMetadataUrl: string; scope: string }, logError?: ErrorLog): McpResponse {
   let known: OAuthError;
   if (error instanceof OAuthError) known = error;
   else if (isStoreUnavailable(error)) {

@@ -53,7 +53,12 @@ const RESPONSE_DENIED = new Set(['set-cookie', 'content-encoding', 'x-functions-
 /** Header names listed in `Connection` are hop-by-hop for this hop too (RFC 9110 §7.6.1). */
 function connectionListed(headers: Headers): Set<string> {
   const listed = headers.get('connection') ?? '';
-  return new Set(listed.split(',').map((name) => name.trim().toLowerCase()).filter(Boolean));
+  return new Set(
+    listed
+      .split(',')
+      .map((name) => name.trim().toLowerCase())
+      .filter(Boolean),
+  );
 }
 
 /** The headers the extension receives: the client's, filtered, plus the gateway's own. */

@@ -13,12 +13,7 @@ export interface RingKey {
  * (`at+jwt`). Encrypted with the first (active) key; any key still in the ring opens, so rotating keys
  * does not break an open SSE session.
  */
-export async function sealClaims(
-  ring: readonly RingKey[],
-  typ: string,
-  claims: JWTPayload,
-  expiresAtSeconds: number,
-): Promise<string> {
+export async function sealClaims(ring: readonly RingKey[], typ: string, claims: JWTPayload, expiresAtSeconds: number): Promise<string> {
   const active = ring[0];
   if (!active) throw new TypeError('the key ring needs at least one key');
   return new EncryptJWT(claims)

@@ -55,12 +55,7 @@ export type ToolSession =
   | { kind: 'grant'; oid: string; tid: string; clientId: string; scopes: string[]; grantId: string; grantKey: Uint8Array; user: SessionUser }
   | { kind: 'entra'; oid: string; tid: string; clientId: string; scopes: string[]; entraToken: string; expiresAt: number };
 
-export async function sealToolSession(
-  ring: readonly RingKey[],
-  principal: McpPrincipal,
-  nowMs: number,
-  maxLifetimeSeconds: number,
-): Promise<string> {
+export async function sealToolSession(ring: readonly RingKey[], principal: McpPrincipal, nowMs: number, maxLifetimeSeconds: number): Promise<string> {
   const exp = principal.kind === 'entra' ? principal.expiresAt : Math.floor(nowMs / 1000) + maxLifetimeSeconds;
   return sealClaims(ring, SESSION_TYP, { ...sessionClaims(principal) }, exp);
 }

@@ -47,12 +47,7 @@ export async function rewriteEndpointData(data: string, context: EndpointContext
  * The extension's query for a POST to /mcp/message, or `undefined` when the session value is missing,
  * expired, altered, or belongs to another owner.
  */
-export async function upstreamMessageQuery(
-  ring: readonly RingKey[],
-  sealed: string | null,
-  owner: string,
-  nowMs: number,
-): Promise<string | undefined> {
+export async function upstreamMessageQuery(ring: readonly RingKey[], sealed: string | null, owner: string, nowMs: number): Promise<string | undefined> {
   if (!sealed) return undefined;
   try {
     const claims = await openClaims(ring, ENDPOINT_TYP, sealed, nowMs);

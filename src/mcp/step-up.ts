@@ -99,8 +99,7 @@ export class StepUpRequiredError extends InsufficientScopeError {
     const quote = (items: readonly string[]) => items.map((s) => `"${s}"`).join(', ');
     const subject = stepUp.tools.length === 1 ? `The tool ${quote(stepUp.tools)} needs` : `The tools ${quote(stepUp.tools)} need`;
     super(
-      `${subject} the scope ${quote(stepUp.missingScopes)}, which this session was not granted. ` +
-        `Authorize again with scope "${stepUp.scope.join(' ')}".`,
+      `${subject} the scope ${quote(stepUp.missingScopes)}, which this session was not granted. ` + `Authorize again with scope "${stepUp.scope.join(' ')}".`,
     );
     this.scope = stepUp.scope;
   }

@@ -23,13 +23,16 @@ export function guardStream(source: ReadableStream<Uint8Array>, options: StreamG
   return new ReadableStream<Uint8Array>({
     start(controller) {
       timer = setInterval(() => {
-        void options.stillAuthorised().catch(() => false).then((ok) => {
-          if (ok || finished) return;
-          finish();
-          options.onRevoked?.();
-          controller.close();
-          void reader.cancel('session no longer authorised').catch(() => undefined);
-        });
+        void options
+          .stillAuthorised()
+          .catch(() => false)
+          .then((ok) => {
+            if (ok || finished) return;
+            finish();
+            options.onRevoked?.();
+            controller.close();
+            void reader.cancel('session no longer authorised').catch(() => undefined);
+          });
       }, options.intervalMs);
       timer.unref(); // a guard must never keep the process alive
     },

@@ -128,10 +128,7 @@ function send(url: URL, target: ResolvedAddress, options: SafeFetchOptions): Pro
       agent: false, // a fresh connection per fetch: a pooled socket could belong to another resolution
       timeout: options.connectTimeoutMs ?? 3000,
     });
-    const total = setTimeout(
-      () => request.destroy(new SafeFetchError('timeout', 'the server took too long to answer')),
-      options.totalTimeoutMs ?? 5000,
-    );
+    const total = setTimeout(() => request.destroy(new SafeFetchError('timeout', 'the server took too long to answer')), options.totalTimeoutMs ?? 5000);
     const fail = (error: unknown) => {
       clearTimeout(total);
       reject(error instanceof SafeFetchError ? error : new SafeFetchError('network', 'the connection failed'));

@@ -4,12 +4,7 @@ import { readCookies } from '../web/cookies.js';
 import { pageHeaders } from '../web/html.js';
 import { renderConsentPage } from '../web/pages/consent.js';
 import { hashSecret } from './tokens/opaque.js';
-import {
-  ClientRedirectError,
-  UntrustedRedirectError,
-  validateAuthorizationRequest,
-  type ValidatedAuthorization,
-} from './flow/authorize-request.js';
+import { ClientRedirectError, UntrustedRedirectError, validateAuthorizationRequest, type ValidatedAuthorization } from './flow/authorize-request.js';
 import { bindingCookie, csrfCookie, hashPrefix } from './flow/browser-state.js';
 import { redirectResponse } from './flow/client-redirect.js';
 import { isConsentRemembered } from './flow/consent-memory.js';

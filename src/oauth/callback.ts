@@ -5,13 +5,7 @@ import type { EntraSignIn } from '../entra/upstream.js';
 import type { HttpInput } from '../http/types.js';
 import type { AuthorizationRequest, PendingAuthorization } from '../store/authorizations.js';
 import { readCookies } from '../web/cookies.js';
-import {
-  AccessDeniedError,
-  InvalidRequestError,
-  OAuthError,
-  ServerError,
-  TemporarilyUnavailableError,
-} from './errors.js';
+import { AccessDeniedError, InvalidRequestError, OAuthError, ServerError, TemporarilyUnavailableError } from './errors.js';
 import { bindingCookie, clearedBindingCookie, hashPrefix, readBinding } from './flow/browser-state.js';
 import { clientRedirectUrl, redirectResponse } from './flow/client-redirect.js';
 import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';

@@ -126,7 +126,8 @@ function clientFromDocument(clientId: string, document: unknown, options: CimdOp
   const fields = document as Record<string, unknown>;
   // Exact string comparison (the draft's rule): a document that names another client_id is not this client's.
   if (fields.client_id !== clientId) refuse(clientId, 'serves a metadata document whose client_id is not exactly its own URL');
-  if ('client_secret' in fields || 'client_secret_expires_at' in fields) refuse(clientId, 'serves a metadata document with a client_secret, which the draft forbids');
+  if ('client_secret' in fields || 'client_secret_expires_at' in fields)
+    refuse(clientId, 'serves a metadata document with a client_secret, which the draft forbids');
   try {
     const metadata = parseClientMetadata(fields, {
       defaultAuthMethod: 'none',

@@ -85,7 +85,9 @@ function checkApplicationType(type: 'web' | 'native' | undefined, redirectUris: 
   for (const uri of redirectUris) {
     const { protocol } = new URL(uri);
     if (protocol !== 'https:' && protocol !== 'http:') {
-      throw new InvalidRedirectUriError(`The redirect URI "${uri.slice(0, 200)}" uses a private-use scheme, which a web application cannot receive; register it with application_type "native".`);
+      throw new InvalidRedirectUriError(
+        `The redirect URI "${uri.slice(0, 200)}" uses a private-use scheme, which a web application cannot receive; register it with application_type "native".`,
+      );
     }
   }
 }
@@ -94,9 +96,7 @@ function authMethod(value: string | undefined, policy: MetadataPolicy): TokenEnd
   const method = value ?? policy.defaultAuthMethod;
   const allowed = policy.allowedAuthMethods.filter((m) => (TOKEN_ENDPOINT_AUTH_METHODS as readonly string[]).includes(m));
   if (!(allowed as readonly string[]).includes(method)) {
-    throw new InvalidClientMetadataError(
-      `token_endpoint_auth_method "${method.slice(0, 64)}" is not supported here; use one of: ${allowed.join(', ')}.`,
-    );
+    throw new InvalidClientMetadataError(`token_endpoint_auth_method "${method.slice(0, 64)}" is not supported here; use one of: ${allowed.join(', ')}.`);
   }
   return method as TokenEndpointAuthMethod;
 }

@@ -39,7 +39,7 @@ export async function handleConsent(request: HttpInput, deps: BrowserFlowDeps, l
   if (request.method.toUpperCase() === 'GET') {
     // The page itself is rendered by /authorize (it needs the validated request); a bookmarked or
     // reloaded /consent has nothing to show.
-    return errorPage(new InvalidRequestError('The consent page opens from your application\'s sign-in. Start the sign-in again from your application.'));
+    return errorPage(new InvalidRequestError("The consent page opens from your application's sign-in. Start the sign-in again from your application."));
   }
   let form: URLSearchParams;
   try {
@@ -58,7 +58,10 @@ export async function handleConsent(request: HttpInput, deps: BrowserFlowDeps, l
   const flow = hashPrefix(ticket.state);
   if (!csrfTokensMatch(readCsrf(cookies, ticket.state), submitted) || !sameSecret(hashSecret(submitted ?? ''), ticket.csrfHash)) {
     log.warn(`consent: CSRF check failed for client ${ticket.clientId} (flow ${flow}); the form was not submitted by the page this browser was shown`);
-    return errorPage(new AccessDeniedError('The consent form could not be verified (missing or wrong CSRF token). Start the sign-in again from your application.'), 403);
+    return errorPage(
+      new AccessDeniedError('The consent form could not be verified (missing or wrong CSRF token). Start the sign-in again from your application.'),
+      403,
+    );
   }
   let pending;
   try {
@@ -76,12 +79,7 @@ export async function handleConsent(request: HttpInput, deps: BrowserFlowDeps, l
     const denied = new AccessDeniedError('The user denied the request.');
     return { ...errorRedirect(denied, authorization.redirectUri, authorization.state, deps.config.baseUrl), cookies: spent };
   }
-  const remembered = await rememberConsent(
-    deps.signed,
-    { clientId: ticket.clientId, redirectUri: ticket.registeredRedirectUri },
-    ticket.scopes,
-    deps.now(),
-  );
+  const remembered = await rememberConsent(deps.signed, { clientId: ticket.clientId, redirectUri: ticket.registeredRedirectUri }, ticket.scopes, deps.now());
   const started = await startUpstream(authorization, deps);
   log.info(`consent: approved for client ${ticket.clientId} (flow ${flow}); to Entra (flow ${hashPrefix(started.state)})`);
   audit('consent.given', { clientId: ticket.clientId, scopes: ticket.scopes, flow });

@@ -36,20 +36,59 @@ export class OAuthError extends Error {
   }
 }
 
-export class InvalidRequestError extends OAuthError { static override readonly errorCode = 'invalid_request'; }
-export class InvalidClientError extends OAuthError { static override readonly errorCode = 'invalid_client'; static override readonly status = 401; }
-export class InvalidGrantError extends OAuthError { static override readonly errorCode = 'invalid_grant'; }
-export class UnauthorizedClientError extends OAuthError { static override readonly errorCode = 'unauthorized_client'; }
-export class UnsupportedGrantTypeError extends OAuthError { static override readonly errorCode = 'unsupported_grant_type'; }
-export class UnsupportedResponseTypeError extends OAuthError { static override readonly errorCode = 'unsupported_response_type'; }
-export class InvalidScopeError extends OAuthError { static override readonly errorCode = 'invalid_scope'; }
-export class AccessDeniedError extends OAuthError { static override readonly errorCode = 'access_denied'; static override readonly status = 403; }
-export class InvalidTargetError extends OAuthError { static override readonly errorCode = 'invalid_target'; }
-export class InvalidTokenError extends OAuthError { static override readonly errorCode = 'invalid_token'; static override readonly status = 401; }
-export class InsufficientScopeError extends OAuthError { static override readonly errorCode = 'insufficient_scope'; static override readonly status = 403; }
-export class InvalidRedirectUriError extends OAuthError { static override readonly errorCode = 'invalid_redirect_uri'; }
-export class InvalidClientMetadataError extends OAuthError { static override readonly errorCode = 'invalid_client_metadata'; }
-export class ServerError extends OAuthError { static override readonly errorCode = 'server_error'; static override readonly status = 500; }
-export class TemporarilyUnavailableError extends OAuthError { static override readonly errorCode = 'temporarily_unavailable'; static override readonly status = 503; }
+export class InvalidRequestError extends OAuthError {
+  static override readonly errorCode = 'invalid_request';
+}
+export class InvalidClientError extends OAuthError {
+  static override readonly errorCode = 'invalid_client';
+  static override readonly status = 401;
+}
+export class InvalidGrantError extends OAuthError {
+  static override readonly errorCode = 'invalid_grant';
+}
+export class UnauthorizedClientError extends OAuthError {
+  static override readonly errorCode = 'unauthorized_client';
+}
+export class UnsupportedGrantTypeError extends OAuthError {
+  static override readonly errorCode = 'unsupported_grant_type';
+}
+export class UnsupportedResponseTypeError extends OAuthError {
+  static override readonly errorCode = 'unsupported_response_type';
+}
+export class InvalidScopeError extends OAuthError {
+  static override readonly errorCode = 'invalid_scope';
+}
+export class AccessDeniedError extends OAuthError {
+  static override readonly errorCode = 'access_denied';
+  static override readonly status = 403;
+}
+export class InvalidTargetError extends OAuthError {
+  static override readonly errorCode = 'invalid_target';
+}
+export class InvalidTokenError extends OAuthError {
+  static override readonly errorCode = 'invalid_token';
+  static override readonly status = 401;
+}
+export class InsufficientScopeError extends OAuthError {
+  static override readonly errorCode = 'insufficient_scope';
+  static override readonly status = 403;
+}
+export class InvalidRedirectUriError extends OAuthError {
+  static override readonly errorCode = 'invalid_redirect_uri';
+}
+export class InvalidClientMetadataError extends OAuthError {
+  static override readonly errorCode = 'invalid_client_metadata';
+}
+export class ServerError extends OAuthError {
+  static override readonly errorCode = 'server_error';
+  static override readonly status = 500;
+}
+export class TemporarilyUnavailableError extends OAuthError {
+  static override readonly errorCode = 'temporarily_unavailable';
+  static override readonly status = 503;
+}
 /** A request body over the endpoint's limit: `invalid_request`, but with HTTP 413 so proxies and clients see why. */
-export class PayloadTooLargeError extends OAuthError { static override readonly errorCode = 'invalid_request'; static override readonly status = 413; }
+export class PayloadTooLargeError extends OAuthError {
+  static override readonly errorCode = 'invalid_request';
+  static override readonly status = 413;
+}

@@ -282,7 +282,7 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
       try {
         return await currentEntraAccessToken(renewal, grant, grantKey);
       } catch (err) {
-        if (err instanceof DecryptionError) throw new InvalidTokenError('The key presented is not this session\'s.');
+        if (err instanceof DecryptionError) throw new InvalidTokenError("The key presented is not this session's.");
         // Entra will not renew this session any more: end the grant, so the client re-authorizes.
         if (err instanceof EntraSessionEndedError) await revokeGrant(grantId, `Entra ID ended the session (AADSTS${err.aadsts ?? '?'})`);
         throw err;

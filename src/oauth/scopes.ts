@@ -45,9 +45,7 @@ export function resolveRequestedScopes(value: string | undefined | null): string
   const requested = parseScope(value).filter((s) => !IGNORED_SCOPES.has(s));
   const unknown = requested.filter((s) => !SUPPORTED_SCOPES.includes(s));
   if (unknown.length > 0) {
-    throw new InvalidScopeError(
-      `Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}. This server supports: ${formatScope(SUPPORTED_SCOPES)}.`,
-    );
+    throw new InvalidScopeError(`Unknown scope ${unknown.map((s) => `"${s}"`).join(', ')}. This server supports: ${formatScope(SUPPORTED_SCOPES)}.`);
   }
   return requested.length > 0 ? SUPPORTED_SCOPES.filter((s) => requested.includes(s)) : [...DEFAULT_SCOPES];
 }

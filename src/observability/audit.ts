@@ -10,13 +10,7 @@ import { recordAudit } from './spans.js';
  * never a token, code, cookie or secret, which is why the fields are a closed list.
  */
 export type AuditEvent =
-  | 'client.registered'
-  | 'consent.given'
-  | 'grant.created'
-  | 'refresh.reuse_detected'
-  | 'grant.revoked'
-  | 'client.revoked'
-  | 'step_up.refused';
+  'client.registered' | 'consent.given' | 'grant.created' | 'refresh.reuse_detected' | 'grant.revoked' | 'client.revoked' | 'step_up.refused';
 
 export interface AuditFields {
   /** The user the event concerns (Entra object id). */

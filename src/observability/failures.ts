@@ -18,7 +18,7 @@ export function describeFailure(error: unknown): string | undefined {
     case 404:
       return 'Cosmos DB: the database or a container does not exist (404). Check COSMOS_DATABASE; azd provision creates them.';
     case 429:
-      return 'Cosmos DB is throttling requests (429). The account\'s throughput is exhausted; retry later or raise its limits.';
+      return "Cosmos DB is throttling requests (429). The account's throughput is exhausted; retry later or raise its limits.";
     default:
       return `Cosmos DB failed (${String(status ?? code ?? 'unknown')}). Check COSMOS_ENDPOINT and the account's health in the portal.`;
   }

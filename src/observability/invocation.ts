@@ -21,7 +21,13 @@ export function registerObservability(): void {
     const context = hook.invocationContext;
     hook.functionHandler = (...args: Parameters<typeof handler>) =>
       inInvocationSpan(context.functionName, context.invocationId, async (span) => {
-        const scope = { invocationId: context.invocationId, functionName: context.functionName, span, info: context.info.bind(context), warn: context.warn.bind(context) };
+        const scope = {
+          invocationId: context.invocationId,
+          functionName: context.functionName,
+          span,
+          info: context.info.bind(context),
+          warn: context.warn.bind(context),
+        };
         const result: unknown = await runInInvocation(scope, () => handler(...args));
         const refused = refusalLine(context.functionName, context.invocationId, result);
         if (refused) context.warn(refused);

@@ -4,7 +4,10 @@ import type { AuditRecord } from './audit.js';
 const tracer = trace.getTracer('entra-mcp-gateway');
 const meter = metrics.getMeter('entra-mcp-gateway');
 const auditEvents = meter.createCounter('gateway.audit.events', { description: 'Security decisions by event (sign-ins, grants, refusals, revocations)' });
-const invocations = meter.createHistogram('gateway.invocation.duration', { unit: 'ms', description: 'Duration of each gateway function (authorize, token, mcp forward, …) by outcome' });
+const invocations = meter.createHistogram('gateway.invocation.duration', {
+  unit: 'ms',
+  description: 'Duration of each gateway function (authorize, token, mcp forward, …) by outcome',
+});
 
 /**
  * One span per function invocation (authorize, consent, callback, token, the MCP forward, …), with the

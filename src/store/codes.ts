@@ -64,9 +64,7 @@ export function createCosmosCodeStore(container: Container): CodeStore {
       const consumed: CodeRecord = { ...record, consumedAt: nowMs, wrappedKey: null };
       const ttl = ttlSeconds(Math.max(record.expiresAt, nowMs + CONSUMED_RETENTION_MS), nowMs);
       try {
-        await container
-          .item(record.id, record.id)
-          .replace({ ...consumed, ttl }, { accessCondition: { type: 'IfMatch', condition: etag } });
+        await container.item(record.id, record.id).replace({ ...consumed, ttl }, { accessCondition: { type: 'IfMatch', condition: etag } });
         return true;
       } catch (err) {
         if (translateConflict(err, 'code') instanceof ConcurrentUpdateError) return false;

@@ -23,9 +23,7 @@ export function createCosmosClient(config: Config): CosmosClient {
 /** The containers by name, without any network call (Azure's are created by the Bicep). */
 export function openContainers(client: CosmosClient, databaseId: string): Containers {
   const database = client.database(databaseId);
-  return Object.fromEntries(
-    Object.entries(CONTAINERS).map(([name, spec]) => [name, database.container(spec.id)]),
-  ) as Containers;
+  return Object.fromEntries(Object.entries(CONTAINERS).map(([name, spec]) => [name, database.container(spec.id)])) as Containers;
 }
 
 /** Creates the database and containers if missing: for the local stack and tests (Azure: the Bicep). */

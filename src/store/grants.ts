@@ -186,9 +186,7 @@ export function ttlSeconds(expiresAt: number, nowMs: number): number {
 
 /** Drops Cosmos system properties (`_etag`, `_ts`, …) and `ttl`, keeping only the record's own fields. */
 export function withoutSystemFields<T extends object>(doc: T): T {
-  return Object.fromEntries(
-    Object.entries(doc).filter(([name]) => !name.startsWith('_') && name !== 'ttl'),
-  ) as T;
+  return Object.fromEntries(Object.entries(doc).filter(([name]) => !name.startsWith('_') && name !== 'ttl')) as T;
 }
 
 function toDocument(grant: GrantRecord, nowMs: number): GrantRecord & { ttl: number } {

@@ -25,9 +25,10 @@ function summary(client: RegisteredClient) {
 
 export const listClientsTool = defineTool({
   name: 'list_clients',
-  description:
-    `Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time, at most ${MAX_PAGE} per call in client id order. When more remain, the result names a cursor: call again with it. Administrators only.`,
-  args: { cursor: { type: 'string', optional: true, description: 'The cursor a previous list_clients call returned, for the next page; omit it for the first page.' } },
+  description: `Lists the MCP clients registered with this gateway (dynamic client registration): client id, name, redirect URIs and registration time, at most ${MAX_PAGE} per call in client id order. When more remain, the result names a cursor: call again with it. Administrators only.`,
+  args: {
+    cursor: { type: 'string', optional: true, description: 'The cursor a previous list_clients call returned, for the next page; omit it for the first page.' },
+  },
   requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.read'] },
   async run({ args }, deps) {
     const cursor = args.cursor;
@@ -38,14 +39,17 @@ export const listClientsTool = defineTool({
     const clients = page.clients.map(summary);
     const lines = clients.map((c) => `- ${c.clientId}: ${c.clientName ?? '(no name)'}, ${c.redirectUris.join(' ')}, registered ${c.registeredAt}`);
     const more = page.next ? [`More clients follow: call list_clients with cursor "${page.next}".`] : [];
-    return { text: [`${clients.length} registered MCP client(s) on this page.`, ...lines, ...more].join('\n'), data: { clients, nextCursor: page.next ?? null } };
+    return {
+      text: [`${clients.length} registered MCP client(s) on this page.`, ...lines, ...more].join('\n'),
+      data: { clients, nextCursor: page.next ?? null },
+    };
   },
 });
 
 export const revokeClientTool = defineTool({
   name: 'revoke_client',
   description:
-    "Revokes a registered MCP client: deletes its registration and ends every session (grant) it holds, so its access and refresh tokens stop working. Administrators only.",
+    'Revokes a registered MCP client: deletes its registration and ends every session (grant) it holds, so its access and refresh tokens stop working. Administrators only.',
   args: { client_id: { type: 'string', description: 'The client_id of the MCP client to revoke (see list_clients).' } },
   requires: { scopes: [SCOPE_ADMIN], roles: [ADMIN_ROLE], permissions: ['clients.revoke'] },
   async run({ args, user, log }, deps) {

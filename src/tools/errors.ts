@@ -131,9 +131,17 @@ function fromObo(err: OboError, ctx: ErrorContext): ToolError {
     case 'consent_required':
       return new ConsentRequiredError(ctx.appId, api, ctx.permission ?? 'the requested permission');
     case 'interaction_required':
-      return new EntraFailureError('interaction_required', `Entra ID needs you to sign in again (multi-factor authentication or a Conditional Access policy, AADSTS${err.aadsts}) before this gateway may use ${api} for you. Reconnect the MCP client and sign in.`, err.aadsts);
+      return new EntraFailureError(
+        'interaction_required',
+        `Entra ID needs you to sign in again (multi-factor authentication or a Conditional Access policy, AADSTS${err.aadsts}) before this gateway may use ${api} for you. Reconnect the MCP client and sign in.`,
+        err.aadsts,
+      );
     case 'session_expired':
-      return new EntraFailureError('session_expired', `Your Entra ID sign-in can no longer be used (AADSTS${err.aadsts}). Reconnect the MCP client and sign in again.`, err.aadsts);
+      return new EntraFailureError(
+        'session_expired',
+        `Your Entra ID sign-in can no longer be used (AADSTS${err.aadsts}). Reconnect the MCP client and sign in again.`,
+        err.aadsts,
+      );
     case 'blocked':
       return new EntraFailureError(
         'conditional_access_blocked',
@@ -143,7 +151,11 @@ function fromObo(err: OboError, ctx: ErrorContext): ToolError {
     case 'unavailable':
       return new EntraFailureError('entra_unavailable', `Entra ID could not be reached to get a token for ${api}. Try again in a minute.`);
     case 'refused':
-      return new EntraFailureError('entra_refused', `Entra ID refused to issue a token for ${api} (AADSTS${err.aadsts}). Ask the gateway's administrator to check its logs.`, err.aadsts);
+      return new EntraFailureError(
+        'entra_refused',
+        `Entra ID refused to issue a token for ${api} (AADSTS${err.aadsts}). Ask the gateway's administrator to check its logs.`,
+        err.aadsts,
+      );
   }
 }
 

@@ -12,7 +12,7 @@ const PERMISSION = 'User.Read';
 export const graphUserDetailsTool = defineTool({
   name: 'get_graph_user_details',
   description:
-    "Gets your own user profile from Microsoft Graph (/me: display name, user principal name, mail, job title, office and phone numbers), acting as you with the delegated User.Read permission.",
+    'Gets your own user profile from Microsoft Graph (/me: display name, user principal name, mail, job title, office and phone numbers), acting as you with the delegated User.Read permission.',
   requires: { scopes: [SCOPE_TOOLS], roles: [USER_ROLE, ADMIN_ROLE] },
   downstream: { api: 'Microsoft Graph', permission: PERMISSION },
   async run({ user }, deps) {

@@ -41,7 +41,10 @@ export function createGroupMembershipResolver(options: GroupMembershipOptions): 
     async memberOf(user, assertion, groupIds) {
       const userKey = `${user.tid.toLowerCase()}|${user.oid.toLowerCase()}`;
       // The configured ids are part of the key: a changed GROUP_PERMISSIONS never reads a stale answer.
-      const idsKey = [...groupIds].map((g) => g.toLowerCase()).sort().join(',');
+      const idsKey = [...groupIds]
+        .map((g) => g.toLowerCase())
+        .sort()
+        .join(',');
       const hit = cache.get(userKey);
       if (hit && hit.key === idsKey && hit.expiresAt > now()) return hit.groups;
       const token = await options.obo.acquire(user, assertion, scope);

@@ -24,7 +24,13 @@ export interface SignInAgainDeps {
  *
  * Returns the tool error to show, or `undefined` for OBO failures this does not handle.
  */
-export async function requireSignInAgain(err: unknown, user: VerifiedToolUser, api: string, deps: SignInAgainDeps, log: (m: string) => void): Promise<EntraFailureError | undefined> {
+export async function requireSignInAgain(
+  err: unknown,
+  user: VerifiedToolUser,
+  api: string,
+  deps: SignInAgainDeps,
+  log: (m: string) => void,
+): Promise<EntraFailureError | undefined> {
   if (!(err instanceof OboError) || (err.kind !== 'interaction_required' && err.kind !== 'session_expired')) return undefined;
   const code = `AADSTS${err.aadsts}`;
   if (err.kind === 'interaction_required' && err.claims) {
@@ -32,11 +38,20 @@ export async function requireSignInAgain(err: unknown, user: VerifiedToolUser, a
   }
   if (!user.grantId) {
     // A direct Entra token: there is no gateway session to end; the client must fetch a new Entra token.
-    const what = err.kind === 'interaction_required' ? `Entra ID requires additional verification (${code}) for ${api}` : `your Entra ID session can no longer be used (${code})`;
-    return new EntraFailureError(err.kind, `This call used an Entra ID token directly, and ${what}. Get a new token from Entra ID (interactively${err.claims ? ', passing the claims challenge Entra returned' : ''}) and reconnect.`, err.aadsts);
+    const what =
+      err.kind === 'interaction_required'
+        ? `Entra ID requires additional verification (${code}) for ${api}`
+        : `your Entra ID session can no longer be used (${code})`;
+    return new EntraFailureError(
+      err.kind,
+      `This call used an Entra ID token directly, and ${what}. Get a new token from Entra ID (interactively${err.claims ? ', passing the claims challenge Entra returned' : ''}) and reconnect.`,
+      err.aadsts,
+    );
   }
   await deps.grants.revokeGrant(user.grantId, `Entra ID requires a new sign-in (${code})`);
-  log(`grant ${user.grantId} of user ${user.oid} ended: Entra ID answered ${code} for ${api}${err.claims ? '; its claims challenge is kept for the next sign-in' : ''}`);
+  log(
+    `grant ${user.grantId} of user ${user.oid} ended: Entra ID answered ${code} for ${api}${err.claims ? '; its claims challenge is kept for the next sign-in' : ''}`,
+  );
   const message =
     err.kind === 'interaction_required'
       ? `Your organization requires additional verification (${err.aadsts === '50079' ? 'registering for multi-factor authentication' : 'multi-factor authentication'}, ${code}) before this gateway may use ${api} for you. ` +

@@ -86,7 +86,9 @@ async function overageGroups(user: { oid: string; tid: string }, token: string, 
   try {
     return await deps.groupMembership.memberOf({ oid: user.oid, tid: user.tid }, token, configured);
   } catch (err) {
-    deps.warn?.(`group overage for user ${user.oid}: Graph checkMemberGroups failed (${err instanceof Error ? err.name : 'error'}: ${err instanceof Error ? err.message : ''}); no group permissions granted`);
+    deps.warn?.(
+      `group overage for user ${user.oid}: Graph checkMemberGroups failed (${err instanceof Error ? err.name : 'error'}: ${err instanceof Error ? err.message : ''}); no group permissions granted`,
+    );
     return [];
   }
 }

@@ -85,7 +85,9 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument
     user = await verifyToolUser(toolArgument, { ...deps.user, warn: (m) => context.warn(`${tool.name}: ${m}`) });
     const decision = authorize(user, tool.requires, deps.groupPermissions);
     if (!decision.allowed) {
-      context.warn(`${tool.name}: refused for user ${user.oid} (missing roles [${decision.missingRoles}], permissions [${decision.missingPermissions}], scopes [${decision.missingScopes}])`);
+      context.warn(
+        `${tool.name}: refused for user ${user.oid} (missing roles [${decision.missingRoles}], permissions [${decision.missingPermissions}], scopes [${decision.missingScopes}])`,
+      );
       return errorResponse(new PermissionDeniedError(describeRefusal(tool.name, decision, deps.appId), decision));
     }
     const log = (message: string) => context.info(`${tool.name}: ${message}`);
@@ -105,7 +107,13 @@ export async function runTool(tool: ToolDefinition, deps: ToolDeps, toolArgument
 }
 
 /** `requireSignInAgain` with the tool's deps; a failure to record it is logged and the plain message is shown. */
-async function signInAgain(err: unknown, user: VerifiedToolUser, tool: ToolDefinition, deps: ToolDeps, context: InvocationContext): Promise<ToolError | undefined> {
+async function signInAgain(
+  err: unknown,
+  user: VerifiedToolUser,
+  tool: ToolDefinition,
+  deps: ToolDeps,
+  context: InvocationContext,
+): Promise<ToolError | undefined> {
   try {
     const signInDeps = { claimsChallenges: deps.claimsChallenges, grants: deps.grants, now: deps.now ?? Date.now };
     return await requireSignInAgain(err, user, tool.downstream?.api ?? 'the downstream API', signInDeps, (m) => context.info(`${tool.name}: ${m}`));

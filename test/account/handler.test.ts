@@ -71,7 +71,10 @@ describe('account page: revoking', () => {
     const { deps, revoked } = setup();
     const { csrf } = await sessionCookie();
     expect((await handleAccount(post({ action: 'revoke', client_id: 'client-a', csrf_token: csrf }), deps, log)).status).toBe(400);
-    expect((await handleAccount(post({ action: 'revoke', client_id: 'client-a', csrf_token: csrf }, '__Host-mcp-account=eyJhbGciOiJub25lIn0.e30.'), deps, log)).status).toBe(400);
+    expect(
+      (await handleAccount(post({ action: 'revoke', client_id: 'client-a', csrf_token: csrf }, '__Host-mcp-account=eyJhbGciOiJub25lIn0.e30.'), deps, log))
+        .status,
+    ).toBe(400);
     expect(revoked).toEqual([]);
   });
 
@@ -83,7 +86,7 @@ describe('account page: revoking', () => {
     expect(response.cookies?.[0]).toMatchObject({ name: '__Host-mcp-account', value: '', maxAge: 0 });
   });
 
-  test('with a session the page lists the user\'s clients, never another user\'s', async () => {
+  test("with a session the page lists the user's clients, never another user's", async () => {
     const { deps } = setup();
     const { header } = await sessionCookie();
     const page = await handleAccount({ method: 'GET', url: `${BASE}/account`, headers: new Headers({ cookie: header }), body: null }, deps, log);
@@ -95,7 +98,11 @@ describe('account page: revoking', () => {
 
   test('an Entra error back at /account is shown, not answered with another sign-in (no loop)', async () => {
     const { deps } = setup();
-    const page = await handleAccount({ method: 'GET', url: `${BASE}/account?error=access_denied&error_description=No`, headers: new Headers(), body: null }, deps, log);
+    const page = await handleAccount(
+      { method: 'GET', url: `${BASE}/account?error=access_denied&error_description=No`, headers: new Headers(), body: null },
+      deps,
+      log,
+    );
     expect(page.status).toBe(400);
     expect(page.headers.Location).toBeUndefined();
   });

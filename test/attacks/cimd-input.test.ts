@@ -20,7 +20,12 @@ describe('attack: hostile client ID metadata document URLs', () => {
   });
   afterAll(() => server.close());
 
-  const options = (overrides: Partial<CimdOptions> = {}): CimdOptions => ({ allowLoopback: true, redirectUriAllowlist: [], clientNameAllowlist: [], ...overrides });
+  const options = (overrides: Partial<CimdOptions> = {}): CimdOptions => ({
+    allowLoopback: true,
+    redirectUriAllowlist: [],
+    clientNameAllowlist: [],
+    ...overrides,
+  });
   const fetches = (path: string) => server.requests.filter((r) => r.path.startsWith(path)).length;
 
   test.each([
@@ -29,7 +34,9 @@ describe('attack: hostile client ID metadata document URLs', () => {
     ['a space', (o: string) => `${o}/good.json `],
   ])('an id with %s is refused without a fetch, and the description does not echo it', async (_name, make) => {
     const before = server.requests.length;
-    const err = (await createCimdResolver(options()).resolve(make(server.origin)).catch((e: unknown) => e)) as { errorCode: string; description: string };
+    const err = (await createCimdResolver(options())
+      .resolve(make(server.origin))
+      .catch((e: unknown) => e)) as { errorCode: string; description: string };
     expect(err.errorCode).toBe('invalid_client');
     expect(err.description).not.toMatch(/FORGED|good/);
     expect(server.requests.length).toBe(before);
@@ -37,7 +44,9 @@ describe('attack: hostile client ID metadata document URLs', () => {
 
   test('an id with a query string (a new cache key per request) is refused without a fetch', async () => {
     const before = server.requests.length;
-    await expect(createCimdResolver(options()).resolve(`${server.origin}/good.json?v=1`)).rejects.toMatchObject({ description: expect.stringMatching(/query/) });
+    await expect(createCimdResolver(options()).resolve(`${server.origin}/good.json?v=1`)).rejects.toMatchObject({
+      description: expect.stringMatching(/query/),
+    });
     expect(server.requests.length).toBe(before);
   });
 
@@ -47,7 +56,9 @@ describe('attack: hostile client ID metadata document URLs', () => {
     ['an IPv4 address in another notation', (o: string) => o.replace('127.0.0.1', '2130706433')],
   ])('an id with %s (not what new URL() gives) is refused', async (_name, origin) => {
     const before = server.requests.length;
-    await expect(createCimdResolver(options()).resolve(`${origin(server.origin)}/good.json`)).rejects.toMatchObject({ description: expect.stringMatching(/canonical/) });
+    await expect(createCimdResolver(options()).resolve(`${origin(server.origin)}/good.json`)).rejects.toMatchObject({
+      description: expect.stringMatching(/canonical/),
+    });
     expect(server.requests.length).toBe(before);
   });
 

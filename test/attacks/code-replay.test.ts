@@ -15,7 +15,7 @@ describe('attack: code replay by another client', () => {
     await expect(grants.refresh(tokens.refresh_token, { clientId: CLIENT })).resolves.toMatchObject({ token_type: 'Bearer' });
   });
 
-  test('a replay by the code\'s own client still revokes the grant', async () => {
+  test("a replay by the code's own client still revokes the grant", async () => {
     const { fx, grants } = state;
     const { code, codeVerifier, tokens } = await signInAndRedeem(grants, fx.clock);
     await rejection(grants.redeemCode(code, { clientId: CLIENT, redirectUri: REDIRECT, codeVerifier }));

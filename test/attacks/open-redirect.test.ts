@@ -17,7 +17,11 @@ describe('attack: /authorize as an open redirector', () => {
     ['no PKCE', { code_challenge: '', code_challenge_method: '' }],
   ])('an error (%s) for a DCR client with an attacker URI is shown on the gateway, not redirected', async (_name, change) => {
     const evil = 'https://evil.example/landing';
-    const { status, json } = await register(`${stack.urls.gateway}/register`, { client_name: 'Totally Legit', redirect_uris: [evil], token_endpoint_auth_method: 'none' });
+    const { status, json } = await register(`${stack.urls.gateway}/register`, {
+      client_name: 'Totally Legit',
+      redirect_uris: [evil],
+      token_endpoint_auth_method: 'none',
+    });
     expect(status).toBe(201);
     const { url } = authorizationUrl(`${stack.urls.gateway}/authorize`, String(json.client_id), evil, { resource: stack.urls.mcp, ...change });
     const response = await browse(new CookieJar(), url);

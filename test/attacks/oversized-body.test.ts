@@ -37,7 +37,7 @@ describe('attack: an oversized body through the local host', () => {
   test.each([
     ['/register', 'application/json'],
     ['/token', 'application/x-www-form-urlencoded'],
-  ])('a 1 MB POST %s gets the function\'s 413, and the same connection serves the next request', async (path, contentType) => {
+  ])("a 1 MB POST %s gets the function's 413, and the same connection serves the next request", async (path, contentType) => {
     const big = await post(agent, `${stack.urls.gateway}${path}`, contentType, Buffer.alloc(1024 * 1024, 'a'));
     expect(big.status).toBe(413);
     expect(JSON.parse(big.body)).toMatchObject({ error: 'invalid_request', error_description: expect.stringMatching(/larger than/) });

@@ -13,7 +13,13 @@ function dcrClient(): RegisteredClient {
     clientId: generateClientId(),
     source: 'dcr',
     issuedAt: 1_700_000_000,
-    metadata: { redirect_uris: ['http://127.0.0.1/cb'], token_endpoint_auth_method: 'none', grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'mcp:tools' },
+    metadata: {
+      redirect_uris: ['http://127.0.0.1/cb'],
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      scope: 'mcp:tools',
+    },
   };
 }
 

@@ -32,7 +32,9 @@ async function followStep(page: Page, step: Record<string, string | undefined>, 
       return;
     case 'click': {
       const target =
-        step.role === 'text' ? page.getByText(step.name!, { exact: true }).first() : page.getByRole(step.role as 'button' | 'tab', { name: step.name!, exact: true });
+        step.role === 'text'
+          ? page.getByText(step.name!, { exact: true }).first()
+          : page.getByRole(step.role as 'button' | 'tab', { name: step.name!, exact: true });
       await target.click({ timeout: 30_000 });
       return;
     }
@@ -45,7 +47,10 @@ async function followStep(page: Page, step: Record<string, string | undefined>, 
       await signInAtEntra(page);
       // Back at the Inspector's callback, which redeems the code (in the browser, CORS).
       await page.waitForURL((url) => url.origin === inspectorOrigin, { timeout: 30_000 });
-      await page.getByText(/Authentication complete|Connected/).first().waitFor({ timeout: 30_000 });
+      await page
+        .getByText(/Authentication complete|Connected/)
+        .first()
+        .waitFor({ timeout: 30_000 });
       return;
     default:
       throw new Error(`the landing page has a step this test does not know: ${JSON.stringify(step)}`);
@@ -91,69 +96,96 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
       return { discovery, registered };
     }
 
-    test('show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss', async () => {
-      const { discovery, registered } = await registerClient('Claude Code (entra-gateway)');
-      const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), redirectUri, {
-        scope: discovery.challengeScope,
-        resource: discovery.resource,
-      });
-      const page = await browser.context.newPage();
-      try {
-        await page.goto(request.url);
-        const title = page.locator('h1');
-        await expect(title.textContent()).resolves.toContain('Claude Code (entra-gateway)');
-        await expect(page.locator('.host').textContent()).resolves.toContain(new URL(redirectUri).host);
-        await page.screenshot({ path: join(artifacts, 'consent-page.png'), fullPage: true });
-        // A self-registered client's name is not verified: Enter must not approve.
-        await expect(page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('value'))).resolves.toBe('deny');
+    test(
+      'show who asks and where the browser goes back; approve, sign in, and the client gets code, state and iss',
+      async () => {
+        const { discovery, registered } = await registerClient('Claude Code (entra-gateway)');
+        const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), redirectUri, {
+          scope: discovery.challengeScope,
+          resource: discovery.resource,
+        });
+        const page = await browser.context.newPage();
+        try {
+          await page.goto(request.url);
+          const title = page.locator('h1');
+          await expect(title.textContent()).resolves.toContain('Claude Code (entra-gateway)');
+          await expect(page.locator('.host').textContent()).resolves.toContain(new URL(redirectUri).host);
+          await page.screenshot({ path: join(artifacts, 'consent-page.png'), fullPage: true });
+          // A self-registered client's name is not verified: Enter must not approve.
+          await expect(
+            page.evaluate(() =>
+              (
+                globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }
+              ).document.activeElement?.getAttribute('value'),
+            ),
+          ).resolves.toBe('deny');
 
-        await page.click('button[value="approve"]');
-        await page.waitForSelector('input[name="password"]');
-        await page.screenshot({ path: join(artifacts, 'entra-sign-in.png'), fullPage: true });
-        await signInAtEntra(page);
-        await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
-        const landed = new URL(page.url());
-        expect(landed.searchParams.get('code')).toBeTruthy();
-        expect(landed.searchParams.get('state')).toBe(request.state);
-        expect(landed.searchParams.get('iss')).toBe(stack.baseUrl);
-      } finally {
-        await page.close();
-      }
-    }, TIMEOUT);
+          await page.click('button[value="approve"]');
+          await page.waitForSelector('input[name="password"]');
+          await page.screenshot({ path: join(artifacts, 'entra-sign-in.png'), fullPage: true });
+          await signInAtEntra(page);
+          await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
+          const landed = new URL(page.url());
+          expect(landed.searchParams.get('code')).toBeTruthy();
+          expect(landed.searchParams.get('state')).toBe(request.state);
+          expect(landed.searchParams.get('iss')).toBe(stack.baseUrl);
+        } finally {
+          await page.close();
+        }
+      },
+      TIMEOUT,
+    );
 
-    test('sign in with Entra, see the connected client (name, redirect host, first and last use), revoke it: its refresh token stops working', async () => {
-      const { discovery, registered } = await registerClient('Account Page Test Client');
-      const clientId = String(registered.json.client_id);
-      const request = authorizationUrl(discovery.authorizationEndpoint, clientId, redirectUri, { scope: discovery.challengeScope, resource: discovery.resource });
-      const page = await browser.context.newPage();
-      try {
-        await page.goto(request.url);
-        await page.click('button[value="approve"]');
-        await signInAtEntra(page);
-        await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
-        const code = new URL(page.url()).searchParams.get('code')!;
-        const tokenEndpoint = `${stack.baseUrl}/token`;
-        const tokens = await tokenRequest(tokenEndpoint, { grant_type: 'authorization_code', code, client_id: clientId, redirect_uri: redirectUri, code_verifier: request.verifier });
-        expect(tokens.status).toBe(200);
+    test(
+      'sign in with Entra, see the connected client (name, redirect host, first and last use), revoke it: its refresh token stops working',
+      async () => {
+        const { discovery, registered } = await registerClient('Account Page Test Client');
+        const clientId = String(registered.json.client_id);
+        const request = authorizationUrl(discovery.authorizationEndpoint, clientId, redirectUri, {
+          scope: discovery.challengeScope,
+          resource: discovery.resource,
+        });
+        const page = await browser.context.newPage();
+        try {
+          await page.goto(request.url);
+          await page.click('button[value="approve"]');
+          await signInAtEntra(page);
+          await page.waitForURL((url) => url.href.startsWith(redirectUri), { timeout: 30_000 });
+          const code = new URL(page.url()).searchParams.get('code')!;
+          const tokenEndpoint = `${stack.baseUrl}/token`;
+          const tokens = await tokenRequest(tokenEndpoint, {
+            grant_type: 'authorization_code',
+            code,
+            client_id: clientId,
+            redirect_uri: redirectUri,
+            code_verifier: request.verifier,
+          });
+          expect(tokens.status).toBe(200);
 
-        // The account page signs the user in through the gateway's own app, then lists the client.
-        await page.goto(`${stack.baseUrl}/account`);
-        await signInAtEntra(page);
-        await page.waitForURL(`${stack.baseUrl}/account`, { timeout: 30_000 });
-        const entry = page.locator('li.client', { hasText: 'Account Page Test Client' });
-        await expect(entry.locator('.redirect-host').textContent()).resolves.toBe(new URL(redirectUri).host);
-        await expect(entry.textContent()).resolves.toMatch(/First signed in: \d{4}-\d\d-\d\d \d\d:\d\d UTC; last active: /);
-        await page.screenshot({ path: join(artifacts, 'account-page.png'), fullPage: true });
+          // The account page signs the user in through the gateway's own app, then lists the client.
+          await page.goto(`${stack.baseUrl}/account`);
+          await signInAtEntra(page);
+          await page.waitForURL(`${stack.baseUrl}/account`, { timeout: 30_000 });
+          const entry = page.locator('li.client', { hasText: 'Account Page Test Client' });
+          await expect(entry.locator('.redirect-host').textContent()).resolves.toBe(new URL(redirectUri).host);
+          await expect(entry.textContent()).resolves.toMatch(/First signed in: \d{4}-\d\d-\d\d \d\d:\d\d UTC; last active: /);
+          await page.screenshot({ path: join(artifacts, 'account-page.png'), fullPage: true });
 
-        await entry.getByRole('button', { name: 'Revoke Account Page Test Client' }).click();
-        await page.getByRole('status').waitFor({ timeout: 30_000 });
-        await expect(page.locator('li.client', { hasText: 'Account Page Test Client' }).count()).resolves.toBe(0);
-        const refreshed = await tokenRequest(tokenEndpoint, { grant_type: 'refresh_token', refresh_token: String(tokens.json.refresh_token), client_id: clientId });
-        expect(refreshed.json.error).toBe('invalid_grant');
-      } finally {
-        await page.close();
-      }
-    }, TIMEOUT);
+          await entry.getByRole('button', { name: 'Revoke Account Page Test Client' }).click();
+          await page.getByRole('status').waitFor({ timeout: 30_000 });
+          await expect(page.locator('li.client', { hasText: 'Account Page Test Client' }).count()).resolves.toBe(0);
+          const refreshed = await tokenRequest(tokenEndpoint, {
+            grant_type: 'refresh_token',
+            refresh_token: String(tokens.json.refresh_token),
+            client_id: clientId,
+          });
+          expect(refreshed.json.error).toBe('invalid_grant');
+        } finally {
+          await page.close();
+        }
+      },
+      TIMEOUT,
+    );
   });
 
   describe('MCP Inspector', () => {
@@ -172,31 +204,42 @@ describe('browser: consent page, Entra sign-in page and MCP Inspector in Chromiu
       ['sse', 'SSE'],
       ['streamable-http', 'streamable HTTP'],
     ] as const) {
-      test.each([[transport, label]])('over %s: the landing page\'s steps, literally, end with the profile from get_graph_user_details', async (transport, label) => {
-        const page = await browser.context.newPage();
-        const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
-        const done: string[] = [];
-        try {
-          await page.goto(`${stack.baseUrl}/`);
-          if (transport === 'sse') await page.screenshot({ path: join(artifacts, 'landing-page.png'), fullPage: true });
-          const steps = await page.locator(`ol[data-transport="${transport}"] > li`).evaluateAll((items) => items.map((li) => ({ ...(li as unknown as { dataset: Record<string, string> }).dataset })));
-          expect(steps.map((step) => step.name)).toContain(PROFILE_TOOL);
+      test.each([[transport, label]])(
+        "over %s: the landing page's steps, literally, end with the profile from get_graph_user_details",
+        async (transport, label) => {
+          const page = await browser.context.newPage();
+          const shot = (name: string) => page.screenshot({ path: join(artifacts, `inspector-${transport}-${name}.png`), fullPage: true });
+          const done: string[] = [];
+          try {
+            await page.goto(`${stack.baseUrl}/`);
+            if (transport === 'sse') await page.screenshot({ path: join(artifacts, 'landing-page.png'), fullPage: true });
+            const steps = await page
+              .locator(`ol[data-transport="${transport}"] > li`)
+              .evaluateAll((items) => items.map((li) => ({ ...(li as unknown as { dataset: Record<string, string> }).dataset })));
+            expect(steps.map((step) => step.name)).toContain(PROFILE_TOOL);
 
-          // "open the address it prints": the proxy token only, nothing pre-filled.
-          await page.goto(inspector.tokenUrl());
-          for (const step of steps) {
-            await followStep(page, step, inspector.origin);
-            done.push(JSON.stringify(step));
+            // "open the address it prints": the proxy token only, nothing pre-filled.
+            await page.goto(inspector.tokenUrl());
+            for (const step of steps) {
+              await followStep(page, step, inspector.origin);
+              done.push(JSON.stringify(step));
+            }
+            await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
+            await shot('result');
+          } catch (err) {
+            await shot('failure').catch(() => {});
+            throw new Error(
+              `${label}: ${err instanceof Error ? err.message : String(err)}\nSteps done: ${done.join(' ')}\nInspector output (tail):\n${inspector
+                .output()
+                .slice(-3000)
+                .replace(/Bearer [^"\s]+/g, 'Bearer …')}`,
+            );
+          } finally {
+            await page.close();
           }
-          await page.getByText('Adele Vance').first().waitFor({ timeout: 30_000 });
-          await shot('result');
-        } catch (err) {
-          await shot('failure').catch(() => {});
-          throw new Error(`${label}: ${err instanceof Error ? err.message : String(err)}\nSteps done: ${done.join(' ')}\nInspector output (tail):\n${inspector.output().slice(-3000).replace(/Bearer [^"\s]+/g, 'Bearer …')}`);
-        } finally {
-          await page.close();
-        }
-      }, TIMEOUT);
+        },
+        TIMEOUT,
+      );
     }
   });
 });

@@ -33,7 +33,9 @@ describe('config', () => {
 
   test('every missing required setting is reported at once', () => {
     const settingsNamed = problemsOf({}).map((p) => p.setting);
-    const required = Object.entries(settings).filter(([, s]) => s.required === 'always').map(([n]) => n);
+    const required = Object.entries(settings)
+      .filter(([, s]) => s.required === 'always')
+      .map(([n]) => n);
     expect(settingsNamed.sort()).toEqual(required.sort());
   });
 
@@ -67,13 +69,23 @@ describe('config', () => {
   });
 
   test('dev mode refuses to start in Azure', () => {
-    const [problem] = problemsOf({ ...validEnv(), WEBSITE_INSTANCE_ID: 'abc', MANAGED_IDENTITY_CLIENT_ID: '22222222-2222-4222-8222-222222222222', MCP_EXTENSION_KEY: 'k' });
+    const [problem] = problemsOf({
+      ...validEnv(),
+      WEBSITE_INSTANCE_ID: 'abc',
+      MANAGED_IDENTITY_CLIENT_ID: '22222222-2222-4222-8222-222222222222',
+      MCP_EXTENSION_KEY: 'k',
+    });
     expect(problem!.setting).toBe('GATEWAY_MODE');
     expect(problem!.message).toContain('runs in Azure');
   });
 
   test('settings required in Azure are reported there', () => {
-    const names = problemsOf({ ...validEnv(), GATEWAY_MODE: 'azure', ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com', WEBSITE_INSTANCE_ID: 'abc' }).map((p) => p.setting);
+    const names = problemsOf({
+      ...validEnv(),
+      GATEWAY_MODE: 'azure',
+      ENTRA_AUTHORITY_HOST: 'https://login.microsoftonline.com',
+      WEBSITE_INSTANCE_ID: 'abc',
+    }).map((p) => p.setting);
     expect(names).toEqual(expect.arrayContaining(['MANAGED_IDENTITY_CLIENT_ID', 'MCP_EXTENSION_KEY']));
   });
 

@@ -24,7 +24,11 @@ describe('config: an app setting that is still an unresolved Key Vault reference
 
   test('named once per setting, in any letter case, App Configuration references too', () => {
     const problems = problemsOf(
-      testEnv({ TOKEN_ENCRYPTION_KEYS: reference('token-encryption-keys'), COOKIE_SECRET: '@microsoft.keyvault(VaultName=kv;SecretName=cookie)', GRAPH_BASE_URL: '@Microsoft.AppConfiguration(Endpoint=https://x.azconfig.io; Key=graph)' }),
+      testEnv({
+        TOKEN_ENCRYPTION_KEYS: reference('token-encryption-keys'),
+        COOKIE_SECRET: '@microsoft.keyvault(VaultName=kv;SecretName=cookie)',
+        GRAPH_BASE_URL: '@Microsoft.AppConfiguration(Endpoint=https://x.azconfig.io; Key=graph)',
+      }),
     );
     expect(problems.map((p) => p.setting).sort()).toEqual(['COOKIE_SECRET', 'GRAPH_BASE_URL', 'TOKEN_ENCRYPTION_KEYS']);
     expect(problems.every((p) => p.message.startsWith('is still an unresolved reference'))).toBe(true);

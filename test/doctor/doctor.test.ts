@@ -41,7 +41,16 @@ describe('doctor', () => {
     expect(results.filter((r) => r.status !== 'ok')).toEqual([]);
     expect(passed(results)).toBe(true);
     expect(results.map((r) => r.name)).toEqual(
-      expect.arrayContaining(['Settings', 'Gateway base URL', 'Entra discovery document', 'Managed identity endpoint', 'Cosmos DB', 'MCP extension', 'App registration: federated credential', 'App registration: redirect URI']),
+      expect.arrayContaining([
+        'Settings',
+        'Gateway base URL',
+        'Entra discovery document',
+        'Managed identity endpoint',
+        'Cosmos DB',
+        'MCP extension',
+        'App registration: federated credential',
+        'App registration: redirect URI',
+      ]),
     );
     const report = formatReport(results);
     expect(report).toContain('Every check passed.');
@@ -78,7 +87,9 @@ describe('doctor', () => {
   });
 
   test('a federated credential with the wrong subject: the AADSTS code and the exact values to set', async () => {
-    const results = await withApp((a) => (a.federatedCredentials = a.federatedCredentials!.map((f) => ({ ...f, subject: '44444444-4444-4444-8444-444444444444' }))));
+    const results = await withApp(
+      (a) => (a.federatedCredentials = a.federatedCredentials!.map((f) => ({ ...f, subject: '44444444-4444-4444-8444-444444444444' }))),
+    );
     const credential = find(results, 'Credential');
     expect(credential).toMatchObject({ status: 'fail', aadsts: '700213' });
     expect(credential.detail).toContain('AADSTS700213');
@@ -106,12 +117,14 @@ describe('doctor', () => {
     expect(formatReport(results)).not.toContain('not-the-key');
   });
 
-  test('npm run doctor -- --local: the CLI reads the running stack\'s settings file; exit 0 when all pass, 1 without a stack', async () => {
+  test("npm run doctor -- --local: the CLI reads the running stack's settings file; exit 0 when all pass, 1 without a stack", async () => {
     const cli = fileURLToPath(new URL('../../src/doctor/cli.js', import.meta.url));
     const dir = mkdtempSync(join(tmpdir(), 'doctor-'));
     const runCli = () =>
       new Promise<{ code: number; out: string }>((resolve) => {
-        execFile(process.execPath, [cli, '--local'], { cwd: dir }, (err, stdout, stderr) => resolve({ code: err ? Number(err.code) : 0, out: stdout + stderr }));
+        execFile(process.execPath, [cli, '--local'], { cwd: dir }, (err, stdout, stderr) =>
+          resolve({ code: err ? Number(err.code) : 0, out: stdout + stderr }),
+        );
       });
     try {
       const missing = await runCli();

@@ -92,45 +92,53 @@ describe('e2e: client profiles (registration metadata and redirect URIs as real 
     TIMEOUT,
   );
 
-  test('Claude Code: the code is bound to resource = the MCP URL; a token request naming another resource is refused', async () => {
-    const profile = clientProfiles(discovery.challengeScope)[0]!;
-    const registered = await register(discovery.registrationEndpoint, profile.registration!);
-    const clientId = String(registered.json.client_id);
-    const request = authorizationUrl(discovery.authorizationEndpoint, clientId, profile.redirectUri, {
-      scope: discovery.challengeScope,
-      resource: discovery.resource,
-    });
-    const code = (await authorizeInBrowser(request.url)).redirect.searchParams.get('code')!;
-    const wrong = await tokenRequest(discovery.tokenEndpoint, {
-      grant_type: 'authorization_code',
-      code,
-      redirect_uri: profile.redirectUri,
-      client_id: clientId,
-      code_verifier: request.verifier,
-      resource: `${stack.baseUrl}/not-the-mcp-server`,
-    });
-    expect(wrong.status).toBe(400);
-    expect(wrong.json.error).toBe('invalid_target');
-  }, TIMEOUT);
+  test(
+    'Claude Code: the code is bound to resource = the MCP URL; a token request naming another resource is refused',
+    async () => {
+      const profile = clientProfiles(discovery.challengeScope)[0]!;
+      const registered = await register(discovery.registrationEndpoint, profile.registration!);
+      const clientId = String(registered.json.client_id);
+      const request = authorizationUrl(discovery.authorizationEndpoint, clientId, profile.redirectUri, {
+        scope: discovery.challengeScope,
+        resource: discovery.resource,
+      });
+      const code = (await authorizeInBrowser(request.url)).redirect.searchParams.get('code')!;
+      const wrong = await tokenRequest(discovery.tokenEndpoint, {
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: profile.redirectUri,
+        client_id: clientId,
+        code_verifier: request.verifier,
+        resource: `${stack.baseUrl}/not-the-mcp-server`,
+      });
+      expect(wrong.status).toBe(400);
+      expect(wrong.json.error).toBe('invalid_target');
+    },
+    TIMEOUT,
+  );
 
-  test('Claude Code: an authorization request for a foreign resource never reaches consent', async () => {
-    const profile = clientProfiles(discovery.challengeScope)[0]!;
-    const registered = await register(discovery.registrationEndpoint, profile.registration!);
-    const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), profile.redirectUri, {
-      scope: discovery.challengeScope,
-      resource: 'https://mcp.example.com/mcp',
-    });
-    const response = await fetch(request.url, { redirect: 'manual' });
-    const body = await response.text();
-    expect(body).not.toContain('name="decision"');
-    if (response.status >= 300 && response.status < 400) {
-      const back = new URL(response.headers.get('location')!);
-      expect(back.searchParams.get('error')).toBe('invalid_target');
-      expect(back.searchParams.get('state')).toBe(request.state);
-    } else {
-      expect(response.status).toBe(400);
-    }
-  }, TIMEOUT);
+  test(
+    'Claude Code: an authorization request for a foreign resource never reaches consent',
+    async () => {
+      const profile = clientProfiles(discovery.challengeScope)[0]!;
+      const registered = await register(discovery.registrationEndpoint, profile.registration!);
+      const request = authorizationUrl(discovery.authorizationEndpoint, String(registered.json.client_id), profile.redirectUri, {
+        scope: discovery.challengeScope,
+        resource: 'https://mcp.example.com/mcp',
+      });
+      const response = await fetch(request.url, { redirect: 'manual' });
+      const body = await response.text();
+      expect(body).not.toContain('name="decision"');
+      if (response.status >= 300 && response.status < 400) {
+        const back = new URL(response.headers.get('location')!);
+        expect(back.searchParams.get('error')).toBe('invalid_target');
+        expect(back.searchParams.get('state')).toBe(request.state);
+      } else {
+        expect(response.status).toBe(400);
+      }
+    },
+    TIMEOUT,
+  );
 
   describe('a client identified by a client-ID metadata document (CIMD) on loopback', () => {
     let server: Server;
@@ -164,18 +172,22 @@ describe('e2e: client profiles (registration metadata and redirect URIs as real 
       await new Promise<void>((resolve) => server.close(() => resolve()));
     });
 
-    test('no registration: the gateway fetches the document; consent names the client and its domain; token; tool call', async () => {
-      const port = 52817;
-      const profile: ClientProfile = {
-        title: 'CIMD',
-        redirectUri: `http://localhost:${port}/callback`,
-        sendsScope: true,
-        sendsResource: true,
-        expectedName: 'E2E CIMD Client',
-        expectedRedirectHost: `localhost:${port}`,
-      };
-      await runFlow(profile, documentUrl);
-      expect(fetches).toBeGreaterThanOrEqual(1);
-    }, TIMEOUT);
+    test(
+      'no registration: the gateway fetches the document; consent names the client and its domain; token; tool call',
+      async () => {
+        const port = 52817;
+        const profile: ClientProfile = {
+          title: 'CIMD',
+          redirectUri: `http://localhost:${port}/callback`,
+          sendsScope: true,
+          sendsResource: true,
+          expectedName: 'E2E CIMD Client',
+          expectedRedirectHost: `localhost:${port}`,
+        };
+        await runFlow(profile, documentUrl);
+        expect(fetches).toBeGreaterThanOrEqual(1);
+      },
+      TIMEOUT,
+    );
   });
 });

@@ -27,7 +27,12 @@ async function claudeDesktopSnippet(baseUrl: string): Promise<{ command: string;
   const html = await (await fetch(`${baseUrl}/`)).text();
   const code = /<section id="claude-desktop"[\s\S]*?<pre><code>([\s\S]*?)<\/code><\/pre>/.exec(html)?.[1];
   if (!code) throw new Error('the landing page has no Claude Desktop snippet');
-  const text = code.replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&amp;/g, '&');
+  const text = code
+    .replace(/&quot;/g, '"')
+    .replace(/&#39;/g, "'")
+    .replace(/&lt;/g, '<')
+    .replace(/&gt;/g, '>')
+    .replace(/&amp;/g, '&');
   const servers = (JSON.parse(text) as { mcpServers: Record<string, { command: string; args: string[] }> }).mcpServers;
   return Object.values(servers)[0]!;
 }
@@ -46,70 +51,78 @@ describe('e2e: mcp-remote (stdio) through the whole OAuth flow against the local
   test.each([
     ['streamable HTTP', 'mcpUrl', 'http-only'],
     ['SSE', 'sseUrl', 'sse-only'],
-  ] as const)('%s: npx mcp-remote signs in through the browser launcher, then initialize, tools/list, profile', async (_name, urlKey, strategy) => {
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-'));
-    dirs.push(dir);
-    const browserLog = join(dir, 'browser.log');
-    const configDir = join(dir, 'mcp-auth');
-    const callbackPort = await freePort();
-    const transport = new StdioClientTransport({
-      command: 'npx',
-      args: ['--no', 'mcp-remote', stack[urlKey], String(callbackPort), '--transport', strategy, '--auth-timeout', '60'],
-      cwd: REPO,
-      env: childEnv({ ...installBrowserLauncher(dir, browserLog), MCP_REMOTE_CONFIG_DIR: configDir }),
-      stderr: 'pipe',
-    });
-    let stderr = '';
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const diagnostics = () =>
-      `mcp-remote stderr:\n${stderr}\nbrowser launcher log:\n${existsSync(browserLog) ? readFileSync(browserLog, 'utf8') : '(never opened)'}`;
-
-    const client = new Client({ name: 'e2e-claude-desktop-like', version: '1.0.0' });
-    try {
-      await client.connect(transport).catch((err: unknown) => {
-        throw new Error(`connect failed: ${err instanceof Error ? err.message : String(err)}\n${diagnostics()}`);
+  ] as const)(
+    '%s: npx mcp-remote signs in through the browser launcher, then initialize, tools/list, profile',
+    async (_name, urlKey, strategy) => {
+      const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-'));
+      dirs.push(dir);
+      const browserLog = join(dir, 'browser.log');
+      const configDir = join(dir, 'mcp-auth');
+      const callbackPort = await freePort();
+      const transport = new StdioClientTransport({
+        command: 'npx',
+        args: ['--no', 'mcp-remote', stack[urlKey], String(callbackPort), '--transport', strategy, '--auth-timeout', '60'],
+        cwd: REPO,
+        env: childEnv({ ...installBrowserLauncher(dir, browserLog), MCP_REMOTE_CONFIG_DIR: configDir }),
+        stderr: 'pipe',
       });
-      const log = readFileSync(browserLog, 'utf8');
-      expect(log).toContain(`open ${stack.baseUrl}/authorize`);
-      expect(log).toContain('consent page shown: true');
-      expect(log).toMatch(new RegExp(`redirect http://localhost:${callbackPort}/oauth/callback answered 200`));
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const diagnostics = () =>
+        `mcp-remote stderr:\n${stderr}\nbrowser launcher log:\n${existsSync(browserLog) ? readFileSync(browserLog, 'utf8') : '(never opened)'}`;
 
-      const { tools, text, isError } = await listAndCallProfile(client);
-      expect(tools).toContain(PROFILE_TOOL);
-      expect(isError).toBe(false);
-      expect(text).toContain('Adele Vance');
-    } finally {
-      await client.close();
-    }
-  }, TIMEOUT);
+      const client = new Client({ name: 'e2e-claude-desktop-like', version: '1.0.0' });
+      try {
+        await client.connect(transport).catch((err: unknown) => {
+          throw new Error(`connect failed: ${err instanceof Error ? err.message : String(err)}\n${diagnostics()}`);
+        });
+        const log = readFileSync(browserLog, 'utf8');
+        expect(log).toContain(`open ${stack.baseUrl}/authorize`);
+        expect(log).toContain('consent page shown: true');
+        expect(log).toMatch(new RegExp(`redirect http://localhost:${callbackPort}/oauth/callback answered 200`));
 
-  test('the landing page\'s Claude Desktop snippet, as is: admin@contoso.test reaches the admin tools (one sign-in asks for every scope)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-admin-'));
-    dirs.push(dir);
-    const browserLog = join(dir, 'browser.log');
-    const { command, args } = await claudeDesktopSnippet(stack.baseUrl);
-    expect(args).toContain(stack.mcpUrl);
-    const transport = new StdioClientTransport({
-      command,
-      args,
-      cwd: REPO,
-      env: childEnv({ ...installBrowserLauncher(dir, browserLog, 'admin@contoso.test'), MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-auth') }),
-      stderr: 'pipe',
-    });
-    let stderr = '';
-    transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const client = new Client({ name: 'e2e-claude-desktop-admin', version: '1.0.0' });
-    try {
-      await client.connect(transport);
-      const result = await client.callTool({ name: 'list_clients', arguments: {} });
-      expect(result.structuredContent).not.toHaveProperty('error');
-      expect((result.structuredContent as { clients?: unknown[] }).clients?.length).toBeGreaterThan(0);
-      // The browser opened once: no step-up round trip.
-      expect(readFileSync(browserLog, 'utf8').match(/ open /g)).toHaveLength(1);
-    } catch (err) {
-      throw new Error(`${err instanceof Error ? err.message : String(err)}\nmcp-remote stderr:\n${stderr}`);
-    } finally {
-      await client.close();
-    }
-  }, TIMEOUT);
+        const { tools, text, isError } = await listAndCallProfile(client);
+        expect(tools).toContain(PROFILE_TOOL);
+        expect(isError).toBe(false);
+        expect(text).toContain('Adele Vance');
+      } finally {
+        await client.close();
+      }
+    },
+    TIMEOUT,
+  );
+
+  test(
+    "the landing page's Claude Desktop snippet, as is: admin@contoso.test reaches the admin tools (one sign-in asks for every scope)",
+    async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'e2e-mcp-remote-admin-'));
+      dirs.push(dir);
+      const browserLog = join(dir, 'browser.log');
+      const { command, args } = await claudeDesktopSnippet(stack.baseUrl);
+      expect(args).toContain(stack.mcpUrl);
+      const transport = new StdioClientTransport({
+        command,
+        args,
+        cwd: REPO,
+        env: childEnv({ ...installBrowserLauncher(dir, browserLog, 'admin@contoso.test'), MCP_REMOTE_CONFIG_DIR: join(dir, 'mcp-auth') }),
+        stderr: 'pipe',
+      });
+      let stderr = '';
+      transport.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+      const client = new Client({ name: 'e2e-claude-desktop-admin', version: '1.0.0' });
+      try {
+        await client.connect(transport);
+        const result = await client.callTool({ name: 'list_clients', arguments: {} });
+        expect(result.structuredContent).not.toHaveProperty('error');
+        expect((result.structuredContent as { clients?: unknown[] }).clients?.length).toBeGreaterThan(0);
+        // The browser opened once: no step-up round trip.
+        expect(readFileSync(browserLog, 'utf8').match(/ open /g)).toHaveLength(1);
+      } catch (err) {
+        throw new Error(`${err instanceof Error ? err.message : String(err)}\nmcp-remote stderr:\n${stderr}`);
+      } finally {
+        await client.close();
+      }
+    },
+    TIMEOUT,
+  );
 });

@@ -30,43 +30,47 @@ describe('e2e: MCP SDK client through the whole OAuth flow against the local sta
     await stack?.stop();
   });
 
-  test.each(transports)('%s: 401 → discovery → DCR → consent → Entra sign-in → token → initialize, tools/list, profile', async (_name, urlOf, make) => {
-    const serverUrl = new URL(urlOf(stack));
-    // A loopback redirect as desktop clients register; the browser flow stops at it and hands back the code.
-    const provider = new MemoryOAuthProvider('http://localhost:47613/callback', {
-      ...clientMetadata('http://localhost:47613/callback'),
-      client_name: 'E2E SDK client',
-    });
+  test.each(transports)(
+    '%s: 401 → discovery → DCR → consent → Entra sign-in → token → initialize, tools/list, profile',
+    async (_name, urlOf, make) => {
+      const serverUrl = new URL(urlOf(stack));
+      // A loopback redirect as desktop clients register; the browser flow stops at it and hands back the code.
+      const provider = new MemoryOAuthProvider('http://localhost:47613/callback', {
+        ...clientMetadata('http://localhost:47613/callback'),
+        client_name: 'E2E SDK client',
+      });
 
-    const first = new Client({ name: 'e2e-sdk', version: '1.0.0' });
-    await expect(first.connect(make(serverUrl, provider))).rejects.toBeInstanceOf(UnauthorizedError);
-    expect(provider.information?.client_id).toBeTruthy(); // registered by DCR
-    const authorizationUrl = provider.authorizationUrl;
-    expect(authorizationUrl?.origin).toBe(stack.baseUrl);
-    expect(authorizationUrl?.searchParams.get('resource')).toBe(stack.mcpUrl);
+      const first = new Client({ name: 'e2e-sdk', version: '1.0.0' });
+      await expect(first.connect(make(serverUrl, provider))).rejects.toBeInstanceOf(UnauthorizedError);
+      expect(provider.information?.client_id).toBeTruthy(); // registered by DCR
+      const authorizationUrl = provider.authorizationUrl;
+      expect(authorizationUrl?.origin).toBe(stack.baseUrl);
+      expect(authorizationUrl?.searchParams.get('resource')).toBe(stack.mcpUrl);
 
-    const flow = await authorizeInBrowser(authorizationUrl!.href);
-    expect(flow.consentHtml).toContain('E2E SDK client');
-    expect(flow.redirect.searchParams.get('state')).toBe(provider.stateValue);
-    expect(flow.redirect.searchParams.get('iss')).toBe(stack.baseUrl);
-    const code = flow.redirect.searchParams.get('code');
-    expect(code).toBeTruthy();
+      const flow = await authorizeInBrowser(authorizationUrl!.href);
+      expect(flow.consentHtml).toContain('E2E SDK client');
+      expect(flow.redirect.searchParams.get('state')).toBe(provider.stateValue);
+      expect(flow.redirect.searchParams.get('iss')).toBe(stack.baseUrl);
+      const code = flow.redirect.searchParams.get('code');
+      expect(code).toBeTruthy();
 
-    const transport = make(serverUrl, provider);
-    await transport.finishAuth(code!);
-    expect(provider.saved?.access_token).toBeTruthy();
+      const transport = make(serverUrl, provider);
+      await transport.finishAuth(code!);
+      expect(provider.saved?.access_token).toBeTruthy();
 
-    const client = new Client({ name: 'e2e-sdk', version: '1.0.0' });
-    await client.connect(transport);
-    try {
-      expect(client.getServerVersion()?.name).toBeTruthy(); // initialize answered
-      const { tools, text, isError } = await listAndCallProfile(client);
-      expect(tools).toContain(PROFILE_TOOL);
-      expect(isError).toBe(false);
-      expect(text).toContain('Adele Vance');
-      expect(text).toContain('adele@contoso.test');
-    } finally {
-      await client.close();
-    }
-  }, TIMEOUT);
+      const client = new Client({ name: 'e2e-sdk', version: '1.0.0' });
+      await client.connect(transport);
+      try {
+        expect(client.getServerVersion()?.name).toBeTruthy(); // initialize answered
+        const { tools, text, isError } = await listAndCallProfile(client);
+        expect(tools).toContain(PROFILE_TOOL);
+        expect(isError).toBe(false);
+        expect(text).toContain('Adele Vance');
+        expect(text).toContain('adele@contoso.test');
+      } finally {
+        await client.close();
+      }
+    },
+    TIMEOUT,
+  );
 });

@@ -26,7 +26,13 @@ export function localConfig(entra: EntraEmulator, env: Record<string, string> = 
 export function formAction(html: string, pageUrl: string): string {
   const match = /<form method="post" action="([^"]*)"/.exec(html);
   if (!match) throw new Error('no sign-in form on the page');
-  return new URL(match[1]!.replace(/&amp;/g, '&').replace(/&quot;/g, '"').replace(/&#39;/g, "'"), pageUrl).toString();
+  return new URL(
+    match[1]!
+      .replace(/&amp;/g, '&')
+      .replace(/&quot;/g, '"')
+      .replace(/&#39;/g, "'"),
+    pageUrl,
+  ).toString();
 }
 
 export interface SignInResult {

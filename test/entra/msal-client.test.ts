@@ -117,7 +117,14 @@ describe('authority: only the configured host is ever contacted', () => {
       const { port } = server.address() as AddressInfo;
       const base = `http://localhost:${port}/t`;
       res.setHeader('content-type', 'application/json');
-      res.end(JSON.stringify({ issuer: `${base}/v2.0`, authorization_endpoint: `${base}/authorize`, token_endpoint: 'https://attacker.example/token', jwks_uri: `${base}/keys` }));
+      res.end(
+        JSON.stringify({
+          issuer: `${base}/v2.0`,
+          authorization_endpoint: `${base}/authorize`,
+          token_endpoint: 'https://attacker.example/token',
+          jwks_uri: `${base}/keys`,
+        }),
+      );
     });
     await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
     const { port } = server.address() as AddressInfo;

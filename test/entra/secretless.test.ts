@@ -97,10 +97,14 @@ describe('certificate credential (ENTRA_CERTIFICATE_PATH)', () => {
     dir = mkdtempSync(join(tmpdir(), 'entra-cert-'));
     const key = join(dir, 'key.pem');
     const cert = join(dir, 'cert.pem');
-    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=gateway-test'], { stdio: 'ignore' });
+    execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=gateway-test'], {
+      stdio: 'ignore',
+    });
     const certificatePem = readFileSync(cert, 'utf8');
     writeFileSync(join(dir, 'both.pem'), readFileSync(key, 'utf8') + certificatePem);
-    entra = await startEntraEmulator({ directory: { apps: [{ appId: LOCAL_GATEWAY_APP.clientId, displayName: 'Entra MCP Gateway (local)', certificates: [{ certificatePem }] }] } });
+    entra = await startEntraEmulator({
+      directory: { apps: [{ appId: LOCAL_GATEWAY_APP.clientId, displayName: 'Entra MCP Gateway (local)', certificates: [{ certificatePem }] }] },
+    });
   });
   afterAll(async () => {
     await entra.close();

@@ -47,7 +47,7 @@ describe('Entra will not renew the session: the grant ends, so the client re-aut
     expect(await rejection(expiring.upstream.refresh(expiring.refreshToken))).toMatchObject({ aadsts: '700082' });
   });
 
-  test('the grant service ends the grant on it: the tool gets invalid_token and the client\'s refresh token stops working', async () => {
+  test("the grant service ends the grant on it: the tool gets invalid_token and the client's refresh token stops working", async () => {
     const grants = fx.service({
       refreshUpstream: async () => {
         throw new EntraSessionEndedError('50076');

@@ -35,7 +35,7 @@ describe('Entra refusals at sign-in reach the MCP client as access_denied, with 
 
   const logged = (code: string) => ts.logs.filter((l) => l.includes(`AADSTS${code}`)).join('\n');
 
-  test('the user cancels Entra\'s consent step (AADSTS65004): access_denied; accepting it signs in', async () => {
+  test("the user cancels Entra's consent step (AADSTS65004): access_denied; accepting it signs in", async () => {
     gatewayApp().adminConsented = false;
     const declined = await attempt({ username: ADELE.username, entraConsent: 'cancel' });
     expect(declined.entraConsentPrompts).toBe(1);
@@ -58,7 +58,12 @@ describe('Entra refusals at sign-in reach the MCP client as access_denied, with 
 
   test('assignment required and the user is not assigned (AADSTS50105): access_denied, and the log says where to assign', async () => {
     gatewayApp().appRoleAssignmentRequired = true;
-    ts.stack.entra.directory.users.push({ oid: 'aaaaaaaa-0000-4000-8000-0000000000fe', username: 'visitor@contoso.test', name: 'Visitor', password: LOCAL_PASSWORD });
+    ts.stack.entra.directory.users.push({
+      oid: 'aaaaaaaa-0000-4000-8000-0000000000fe',
+      username: 'visitor@contoso.test',
+      name: 'Visitor',
+      password: LOCAL_PASSWORD,
+    });
     try {
       const refused = await attempt({ username: 'visitor@contoso.test' });
       expect(refused.query.get('error')).toBe('access_denied');

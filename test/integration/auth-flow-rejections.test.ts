@@ -81,7 +81,14 @@ describe('authorization flow: rejections', () => {
   }
 
   function redeem(code: string, verifier: string, client: Client = publicClient, redirectUri = REDIRECT) {
-    return token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: redirectUri, client_id: client.client_id, resource: stack.urls.mcp });
+    return token({
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: verifier,
+      redirect_uri: redirectUri,
+      client_id: client.client_id,
+      resource: stack.urls.mcp,
+    });
   }
 
   function refresh(refreshToken: string, client: Client = publicClient) {
@@ -149,7 +156,10 @@ describe('authorization flow: rejections', () => {
 
     test('missing PKCE is redirected as invalid_request', async () => {
       const { params } = await validParams();
-      expectErrorRedirect(await browse(approved.clone(), authorizeUrl({ ...params, code_challenge: undefined, code_challenge_method: undefined })), 'invalid_request');
+      expectErrorRedirect(
+        await browse(approved.clone(), authorizeUrl({ ...params, code_challenge: undefined, code_challenge_method: undefined })),
+        'invalid_request',
+      );
     });
 
     test('plain PKCE is redirected as invalid_request', async () => {
@@ -189,7 +199,11 @@ describe('authorization flow: rejections', () => {
       const { csrf_token: csrf, ...withoutCsrf } = form.fields;
       expect(csrf).toEqual(expect.any(String));
       await expectErrorPage(await browse(jar, form.action, { ...withoutCsrf, decision: 'approve' }), 403, 'access_denied');
-      await expectErrorPage(await browse(jar, form.action, { ...withoutCsrf, csrf_token: `${csrf!.slice(0, -2)}AA`, decision: 'approve' }), 403, 'access_denied');
+      await expectErrorPage(
+        await browse(jar, form.action, { ...withoutCsrf, csrf_token: `${csrf!.slice(0, -2)}AA`, decision: 'approve' }),
+        403,
+        'access_denied',
+      );
       // Right token in the form but the cookie missing (another site posting the form): refused too.
       await expectErrorPage(await browse(jar.without('__Host-mcp-csrf'), form.action, { ...form.fields, decision: 'approve' }), 403, 'access_denied');
 
@@ -284,7 +298,14 @@ describe('authorization flow: rejections', () => {
 
     test('a wrong resource is invalid_target', async () => {
       const { code, verifier } = await freshCode();
-      const response = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: publicClient.client_id, resource: 'https://other.example/mcp' });
+      const response = await token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT,
+        client_id: publicClient.client_id,
+        resource: 'https://other.example/mcp',
+      });
       expect(response.response.status).toBe(400);
       expect(response.body.error).toBe('invalid_target');
     });
@@ -315,7 +336,14 @@ describe('authorization flow: rejections', () => {
 
     test('client authentication: a public client must not send a secret; a confidential one must send the right one', async () => {
       const { code, verifier } = await freshCode();
-      const withSecret = await token({ grant_type: 'authorization_code', code, code_verifier: verifier, redirect_uri: REDIRECT, client_id: publicClient.client_id, client_secret: 'anything' });
+      const withSecret = await token({
+        grant_type: 'authorization_code',
+        code,
+        code_verifier: verifier,
+        redirect_uri: REDIRECT,
+        client_id: publicClient.client_id,
+        client_secret: 'anything',
+      });
       expect(withSecret.response.status).toBe(401);
       expect(withSecret.body.error).toBe('invalid_client');
 

@@ -12,7 +12,10 @@ const CLIENT_REDIRECT = 'http://127.0.0.1:33418/oauth/callback';
 function pemBodyLines(pem: string, label: string): string[] {
   const block = new RegExp(`-----BEGIN ${label}-----([\\s\\S]*?)-----END ${label}-----`).exec(pem);
   if (!block) throw new Error(`no ${label} block in the PEM file`);
-  return block[1]!.split('\n').map((line) => line.trim()).filter((line) => line.length > 0);
+  return block[1]!
+    .split('\n')
+    .map((line) => line.trim())
+    .filter((line) => line.length > 0);
 }
 
 /** An MCP initialize POST with a bearer token; the status says whether the token still works. */
@@ -39,7 +42,8 @@ async function revoke(stack: LocalStack, provider: MemoryOAuthProvider, token: s
   const info = provider.information!;
   const body = new URLSearchParams({ token, client_id: info.client_id });
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (info.client_secret) headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(info.client_id)}:${encodeURIComponent(info.client_secret)}`).toString('base64')}`;
+  if (info.client_secret)
+    headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(info.client_id)}:${encodeURIComponent(info.client_secret)}`).toString('base64')}`;
   if (info.client_secret) body.delete('client_id');
   return fetch(`${stack.urls.gateway}/revoke`, { method: 'POST', headers, body });
 }
@@ -48,7 +52,9 @@ async function revoke(stack: LocalStack, provider: MemoryOAuthProvider, token: s
 async function capturingConsole<T>(lines: string[], run: () => Promise<T>): Promise<T> {
   const methods = ['log', 'info', 'warn', 'error', 'debug'] as const;
   const originals = methods.map((m) => console[m]);
-  for (const m of methods) console[m] = (...args: unknown[]) => void lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
+  for (const m of methods)
+    console[m] = (...args: unknown[]) =>
+      void lines.push(args.map((a) => (a instanceof Error ? `${a.message} ${a.stack}` : typeof a === 'string' ? a : JSON.stringify(a))).join(' '));
   try {
     return await run();
   } finally {

@@ -25,7 +25,14 @@ describe('what current MCP clients expect', () => {
     const callbackUrl = await reachCallback(jar, request.url);
     const toClient = await browse(jar, callbackUrl);
     const code = new URL(toClient.headers.get('location')!).searchParams.get('code')!;
-    const tokens = await tokenRequest(`${base}/token`, { grant_type: 'authorization_code', code, code_verifier: request.verifier, redirect_uri: REDIRECT, client_id: clientId, resource });
+    const tokens = await tokenRequest(`${base}/token`, {
+      grant_type: 'authorization_code',
+      code,
+      code_verifier: request.verifier,
+      redirect_uri: REDIRECT,
+      client_id: clientId,
+      resource,
+    });
     return { redirectStatus: toClient.status, accessToken: String(tokens.json.access_token) };
   }
 
@@ -36,7 +43,11 @@ describe('what current MCP clients expect', () => {
 
   test.each(['/mcp', '/mcp/sse'])('a token asked for the resource %s works on both transports', async (path) => {
     const { accessToken } = await signIn(`${gateway.baseUrl}${path}`);
-    const streamable = await fetch(`${gateway.baseUrl}/mcp`, { method: 'POST', headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${accessToken}` }, body: CALL_WHOAMI });
+    const streamable = await fetch(`${gateway.baseUrl}/mcp`, {
+      method: 'POST',
+      headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${accessToken}` },
+      body: CALL_WHOAMI,
+    });
     await streamable.body?.cancel();
     expect(streamable.status).toBe(200);
     const sse = await openSse(`${gateway.baseUrl}/mcp/sse`, accessToken);

@@ -2,11 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
-import {
-  discoverAuthorizationServerMetadata,
-  discoverOAuthProtectedResourceMetadata,
-  registerClient,
-} from '@modelcontextprotocol/sdk/client/auth.js';
+import { discoverAuthorizationServerMetadata, discoverOAuthProtectedResourceMetadata, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
 import { OAuthMetadataSchema, OAuthProtectedResourceMetadataSchema } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { loadConfig } from '../../src/config/index.js';
 import { startLocalCosmos, type LocalCosmos } from '../../src/local/cosmos/server.js';
@@ -65,19 +61,18 @@ describe('integration: discovery and registration through the local Functions ho
     expect(prm.scopes_supported).not.toContain('offline_access');
   });
 
-  test.each([
-    '/.well-known/oauth-authorization-server',
-    '/.well-known/oauth-authorization-server/mcp',
-    '/.well-known/oauth-authorization-server/mcp/sse',
-  ])('GET %s is valid authorization-server metadata with issuer = BASE_URL and offline_access', async (path) => {
-    const response = await fetch(`${base}${path}`);
-    expect(response.status).toBe(200);
-    const metadata = OAuthMetadataSchema.parse(await response.json());
-    expect(metadata.issuer).toBe(base);
-    expect(metadata.registration_endpoint).toBe(`${base}/register`);
-    expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
-    expect(metadata.scopes_supported).toEqual(['mcp:tools', 'mcp:admin', 'offline_access']);
-  });
+  test.each(['/.well-known/oauth-authorization-server', '/.well-known/oauth-authorization-server/mcp', '/.well-known/oauth-authorization-server/mcp/sse'])(
+    'GET %s is valid authorization-server metadata with issuer = BASE_URL and offline_access',
+    async (path) => {
+      const response = await fetch(`${base}${path}`);
+      expect(response.status).toBe(200);
+      const metadata = OAuthMetadataSchema.parse(await response.json());
+      expect(metadata.issuer).toBe(base);
+      expect(metadata.registration_endpoint).toBe(`${base}/register`);
+      expect(metadata.code_challenge_methods_supported).toEqual(['S256']);
+      expect(metadata.scopes_supported).toEqual(['mcp:tools', 'mcp:admin', 'offline_access']);
+    },
+  );
 
   test.each(['/.well-known/openid-configuration', '/.well-known/openid-configuration/mcp'])(
     'GET %s is not served (the gateway is no OpenID provider; OAuth metadata there would be invalid)',
@@ -112,7 +107,10 @@ describe('integration: discovery and registration through the local Functions ho
     const client = createCosmosClient(config);
     const { resource } = await openContainers(client, config.cosmos.database).clients.item(registered.client_id, registered.client_id).read();
     client.dispose();
-    expect(resource).toMatchObject({ id: registered.client_id, metadata: { client_name: 'Integration client', redirect_uris: ['http://localhost:6274/oauth/callback'] } });
+    expect(resource).toMatchObject({
+      id: registered.client_id,
+      metadata: { client_name: 'Integration client', redirect_uris: ['http://localhost:6274/oauth/callback'] },
+    });
   });
 
   test('a client registered here is found by a second gateway process on the same Cosmos', async () => {
@@ -150,7 +148,11 @@ describe('integration: discovery and registration through the local Functions ho
     async (path) => {
       const response = await fetch(`${base}${path}`, {
         method: 'OPTIONS',
-        headers: { Origin: 'http://localhost:6274', 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'mcp-protocol-version, content-type' },
+        headers: {
+          Origin: 'http://localhost:6274',
+          'Access-Control-Request-Method': 'POST',
+          'Access-Control-Request-Headers': 'mcp-protocol-version, content-type',
+        },
       });
       expect(response.status).toBe(204);
       expect(response.headers.get('access-control-allow-origin')).toBe('*');

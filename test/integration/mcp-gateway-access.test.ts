@@ -16,7 +16,12 @@ const adele = LOCAL_USERS[0];
 const apiScope = `${LOCAL_GATEWAY_APP.clientId}/${LOCAL_GATEWAY_APP.apiScope}`;
 
 /** A request with the path sent byte for byte (fetch and URL would normalise it first). */
-function rawRequest(path: string, method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
+function rawRequest(
+  path: string,
+  method: string,
+  headers: Record<string, string>,
+  body?: string,
+): Promise<{ status: number; text: string; headers: http.IncomingHttpHeaders }> {
   const { hostname, port } = new URL(gateway.baseUrl);
   return new Promise((resolve, reject) => {
     const req = http.request({ hostname, port, path, method, headers }, (res) => {
@@ -76,7 +81,12 @@ describe('mcp gateway: who may reach the tools', () => {
     '/RUNTIME/webhooks/MCP',
   ])('unauthenticated %s gets 401 or 404, never a tool result', async (path) => {
     for (const method of ['POST', 'GET']) {
-      const response = await rawRequest(path, method, { ...MCP_POST_HEADERS, host: new URL(gateway.baseUrl).host }, method === 'POST' ? CALL_WHOAMI : undefined);
+      const response = await rawRequest(
+        path,
+        method,
+        { ...MCP_POST_HEADERS, host: new URL(gateway.baseUrl).host },
+        method === 'POST' ? CALL_WHOAMI : undefined,
+      );
       expect([401, 404]).toContain(response.status);
       expect(response.text).not.toContain('"result"');
       expect(response.text).not.toContain('whoami');
@@ -86,7 +96,9 @@ describe('mcp gateway: who may reach the tools', () => {
   test('a direct Entra access token for the API is accepted and reaches the tool', async () => {
     const token = await entraAccessToken(gateway.stack.entra, apiScope);
     const client = new Client({ name: 'direct', version: '1.0.0' });
-    await client.connect(new StreamableHTTPClientTransport(new URL(`${gateway.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }));
+    await client.connect(
+      new StreamableHTTPClientTransport(new URL(`${gateway.baseUrl}/mcp`), { requestInit: { headers: { authorization: `Bearer ${token}` } } }),
+    );
     try {
       const result = await client.callTool({ name: 'whoami_token', arguments: {} });
       const seen = JSON.parse((result.content as { text: string }[])[0]!.text) as { user: { oid: string }; token: { aud: string; oid: string } };
@@ -124,7 +136,11 @@ describe('mcp gateway: who may reach the tools', () => {
       expect(sse.endpoint).toMatch(/^\/mcp\/message\?session=/);
       expect(sse.endpoint).not.toMatch(/code=|runtime\/webhooks|azmcpcs/);
       const messageUrl = new URL(sse.endpoint, gateway.baseUrl);
-      const before = await fetch(messageUrl, { method: 'POST', headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${tokens.access_token}` }, body: CALL_WHOAMI });
+      const before = await fetch(messageUrl, {
+        method: 'POST',
+        headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${tokens.access_token}` },
+        body: CALL_WHOAMI,
+      });
       expect(before.status).toBe(202);
       await before.body?.cancel();
       const reply = await sse.next();
@@ -133,7 +149,11 @@ describe('mcp gateway: who may reach the tools', () => {
       expect(await revoke(gateway.baseUrl, tokens.access_token, clientId)).toBe(200);
 
       expect((await postMcp(tokens.access_token)).status).toBe(401);
-      const after = await fetch(messageUrl, { method: 'POST', headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${tokens.access_token}` }, body: CALL_WHOAMI });
+      const after = await fetch(messageUrl, {
+        method: 'POST',
+        headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${tokens.access_token}` },
+        body: CALL_WHOAMI,
+      });
       expect(after.status).toBe(401);
       expect(after.headers.get('www-authenticate')).toContain('error="invalid_token"');
     } finally {

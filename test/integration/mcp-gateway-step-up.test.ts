@@ -45,7 +45,8 @@ interface Refusal {
 function recordingFetch(refusals: Refusal[]): typeof fetch {
   return async (input, init) => {
     const response = await fetch(input, init);
-    if (response.status >= 400 && init?.method === 'POST') refusals.push({ status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.clone().text() });
+    if (response.status >= 400 && init?.method === 'POST')
+      refusals.push({ status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.clone().text() });
     return response;
   };
 }
@@ -59,12 +60,19 @@ const PRM = () => `${gateway.baseUrl}/.well-known/oauth-protected-resource/mcp`;
 function expectStepUpChallenge(response: { status: number; challenge: string | null; body: string }, tools: string[]): void {
   expect(response.status).toBe(403);
   const description = `The ${tools.length === 1 ? 'tool' : 'tools'} ${tools.map((t) => `"${t}"`).join(', ')} need${tools.length === 1 ? 's' : ''} the scope "mcp:admin", which this session was not granted. Authorize again with scope "mcp:tools mcp:admin".`;
-  expect(response.challenge).toBe(`Bearer resource_metadata="${PRM()}", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="${description.replace(/"/g, '\\"')}"`);
+  expect(response.challenge).toBe(
+    `Bearer resource_metadata="${PRM()}", scope="mcp:tools mcp:admin", error="insufficient_scope", error_description="${description.replace(/"/g, '\\"')}"`,
+  );
   expect(JSON.parse(response.body)).toEqual({ error: 'insufficient_scope', error_description: description });
 }
 
 async function raw(response: Response) {
-  return { status: response.status, challenge: response.headers.get('www-authenticate'), body: await response.text(), cacheControl: response.headers.get('cache-control') };
+  return {
+    status: response.status,
+    challenge: response.headers.get('www-authenticate'),
+    body: await response.text(),
+    cacheControl: response.headers.get('cache-control'),
+  };
 }
 
 describe('step-up: 403 insufficient_scope for a tool whose scope the session lacks', () => {
@@ -221,7 +229,9 @@ describe('step-up over legacy SSE', () => {
     await again.connect(new SSEClientTransport(new URL(`${gateway.baseUrl}/mcp/sse`), { authProvider: provider }));
     try {
       const result = await again.callTool({ name: 'list_clients', arguments: {} });
-      expect((result.structuredContent as { clients: { clientId: string }[] }).clients.map((c) => c.clientId)).toContain(provider.clientInformation()!.client_id);
+      expect((result.structuredContent as { clients: { clientId: string }[] }).clients.map((c) => c.clientId)).toContain(
+        provider.clientInformation()!.client_id,
+      );
     } finally {
       await again.close();
     }

@@ -40,7 +40,7 @@ function expectEntraTokenForTheApi(seen: WhoAmI, transport: string): void {
 }
 
 describe('mcp gateway: the Entra token reaches the tool', () => {
-  test('streamable HTTP: the SDK client signs in, lists tools and the tool gets the user\'s Entra token', async () => {
+  test("streamable HTTP: the SDK client signs in, lists tools and the tool gets the user's Entra token", async () => {
     const provider = new MemoryOAuthProvider();
     const mcpUrl = `${gateway.baseUrl}/mcp`;
     await authorize(provider, mcpUrl);

@@ -102,7 +102,7 @@ describe('MCP tools through the gateway (secretless gateway credential)', () => 
     expect(entra.counters.managedIdentityTokens).toBeGreaterThanOrEqual(1);
   });
 
-  describe('Graph failures become tool results with Graph\'s error code', () => {
+  describe("Graph failures become tool results with Graph's error code", () => {
     afterEach(() => ts.stack.graph.clearFaults());
 
     test('403 Authorization_RequestDenied', async () => {

@@ -81,7 +81,9 @@ describe('npm start (src/local/start.js)', () => {
       expect(ports.size).toBe(5); // the gateway and four emulators
       // Only URLs that work: the gateway is http://localhost (its issuer), never http://127.0.0.1.
       expect(banner).not.toContain(`http://127.0.0.1:${port}`);
-      expect(banner.match(/Ignored from your shell[^\n]*/g)).toEqual(['Ignored from your shell (npm start sets its own for the local stack): COSMOS_ENDPOINT.']);
+      expect(banner.match(/Ignored from your shell[^\n]*/g)).toEqual([
+        'Ignored from your shell (npm start sets its own for the local stack): COSMOS_ENDPOINT.',
+      ]);
       expect(banner).not.toContain('real-account');
 
       started.child.kill(signal);
@@ -116,7 +118,15 @@ describe('npm start (src/local/start.js)', () => {
       GATEWAY_BASE_URL: `http://localhost:${port}`,
       ENTRA_CREDENTIAL: 'managed_identity',
     });
-    for (const name of ['ENTRA_AUTHORITY_HOST', 'GRAPH_BASE_URL', 'COSMOS_ENDPOINT', 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'TOKEN_ENCRYPTION_KEYS', 'COOKIE_SECRET']) {
+    for (const name of [
+      'ENTRA_AUTHORITY_HOST',
+      'GRAPH_BASE_URL',
+      'COSMOS_ENDPOINT',
+      'IDENTITY_ENDPOINT',
+      'IDENTITY_HEADER',
+      'TOKEN_ENCRYPTION_KEYS',
+      'COOKIE_SECRET',
+    ]) {
       expect(settings[name]).toBeTruthy();
     }
     const discovery = `${settings.ENTRA_AUTHORITY_HOST}/${settings.ENTRA_TENANT_ID}/v2.0/.well-known/openid-configuration`;

@@ -24,11 +24,19 @@ const separator = fc.constantFrom('/', '/', '/', '//', '\\', '/./', '/../');
 const path = fc
   .tuple(fc.array(fc.tuple(separator, segment), { maxLength: 5 }), fc.constantFrom('', '', '/', '\\'))
   .map(([parts, tail]) => parts.map(([sep, seg]) => sep + seg).join('') + tail);
-const query = fc.oneof(fc.constant(''), fc.string({ maxLength: 8 }).map((q) => `?${q}`), fc.constantFrom('?x=/mcp', '#/mcp', '?/../mcp'));
+const query = fc.oneof(
+  fc.constant(''),
+  fc.string({ maxLength: 8 }).map((q) => `?${q}`),
+  fc.constantFrom('?x=/mcp', '#/mcp', '?/../mcp'),
+);
 const origin = fc.constantFrom('', '', 'http://localhost:7071', 'https://gw.example', 'HTTPS://GW.EXAMPLE', 'https://gw.example\\x', 'https://gw.example:443');
 /** Targets near the real ones: a canonical path with one piece spliced in somewhere. */
 const nearCanonical = fc
-  .tuple(fc.constantFrom(...Object.values(CANONICAL)), fc.nat(12), fc.constantFrom('/', '.', '..', '/.', '/..', '\\', '%2e', '%2f', 'M', 'S', ' ', '//', ';', '%'))
+  .tuple(
+    fc.constantFrom(...Object.values(CANONICAL)),
+    fc.nat(12),
+    fc.constantFrom('/', '.', '..', '/.', '/..', '\\', '%2e', '%2f', 'M', 'S', ' ', '//', ';', '%'),
+  )
   .map(([canonical, at, piece]) => canonical.slice(0, at) + piece + canonical.slice(at));
 const target = fc.tuple(origin, fc.oneof(path, nearCanonical, fc.constantFrom(...Object.values(CANONICAL))), query).map(([o, p, q]) => o + p + q);
 

@@ -35,7 +35,17 @@ const entraPrincipal: McpPrincipal = {
 
 /** A tool session as some other (older, newer or broken) gateway might have sealed it. */
 const sealRaw = (claims: Record<string, unknown>, exp = nowSeconds + 600) => sealClaims(ring, SESSION_TYP, claims, exp);
-const grantClaims = { k: 'grant', sub: 'oid-1', tid: 'tid-1', cid: 'client-1', scope: 'mcp:tools', sid: 'grant-1', gk: Buffer.from(grantKey).toString('base64url'), roles: [], groups: [] };
+const grantClaims = {
+  k: 'grant',
+  sub: 'oid-1',
+  tid: 'tid-1',
+  cid: 'client-1',
+  scope: 'mcp:tools',
+  sid: 'grant-1',
+  gk: Buffer.from(grantKey).toString('base64url'),
+  roles: [],
+  groups: [],
+};
 
 describe('mcp session header: what the tool learns about its caller', () => {
   test('a grant session opens to the grant, its key and the user as the grant recorded them', async () => {
@@ -79,7 +89,11 @@ describe('mcp session header: what the tool learns about its caller', () => {
   });
 
   test('empty scope entries are dropped; the user lists keep only strings', async () => {
-    const session = await openToolSession(ring, await sealRaw({ ...grantClaims, scope: ' mcp:tools  mcp:admin ', roles: ['MCP.User', 7, null], groups: 'g1' }), NOW);
+    const session = await openToolSession(
+      ring,
+      await sealRaw({ ...grantClaims, scope: ' mcp:tools  mcp:admin ', roles: ['MCP.User', 7, null], groups: 'g1' }),
+      NOW,
+    );
     expect(session.scopes).toEqual(['mcp:tools', 'mcp:admin']);
     expect(session.kind === 'grant' && session.user).toEqual({ name: undefined, username: undefined, roles: ['MCP.User'], groups: [] });
   });
@@ -118,6 +132,8 @@ describe('mcp session header: what is refused', () => {
   test('a value sealed under another key, or for another purpose, is refused', async () => {
     const otherRing = [{ kid: 'k1', key: new Uint8Array(randomBytes(32)) }];
     await expect(openToolSession(ring, await sealToolSession(otherRing, grantPrincipal, NOW, 3600), NOW)).rejects.toBeInstanceOf(SealedValueError);
-    await expect(openToolSession(ring, await sealClaims(ring, 'mcp-sse-endpoint+jwt', grantClaims, nowSeconds + 600), NOW)).rejects.toBeInstanceOf(SealedValueError);
+    await expect(openToolSession(ring, await sealClaims(ring, 'mcp-sse-endpoint+jwt', grantClaims, nowSeconds + 600), NOW)).rejects.toBeInstanceOf(
+      SealedValueError,
+    );
   });
 });

@@ -17,13 +17,9 @@ async function run(chunks: string[], rewrite = async (d: string) => `/mcp/messag
 
 describe('mcp sse rewriting: the endpoint event leads back through the gateway', () => {
   test('the endpoint event data is rewritten; other events pass unchanged', async () => {
-    const text = await run([
-      'event: endpoint\ndata: message?azmcpcs=abc&code=KEY\n\n',
-      'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n',
-    ]);
+    const text = await run(['event: endpoint\ndata: message?azmcpcs=abc&code=KEY\n\n', 'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n']);
     expect(text).toBe(
-      'event: endpoint\ndata: /mcp/message?session=S(message?azmcpcs=abc&code=KEY)\n\n' +
-        'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n',
+      'event: endpoint\ndata: /mcp/message?session=S(message?azmcpcs=abc&code=KEY)\n\n' + 'event: message\ndata: {"jsonrpc":"2.0","id":1,"result":{}}\n\n',
     );
     expect(text).not.toContain('\ndata: message?');
   });

@@ -9,7 +9,7 @@ const call = (name: unknown, id: number | string = 1) => ({ jsonrpc: '2.0', id, 
 const body = (message: unknown) => JSON.stringify(message);
 
 describe('step-up: one requirement table for the tools and the gateway', () => {
-  test('the table is the registered tools\' own declarations, and names no other tool', () => {
+  test("the table is the registered tools' own declarations, and names no other tool", () => {
     expect(Object.keys(TOOL_REQUIREMENTS).sort()).toEqual(TOOLS.map((t) => t.name).sort());
     for (const tool of TOOLS) expect(tool.requires).toBe(TOOL_REQUIREMENTS[tool.name]);
   });
@@ -23,8 +23,12 @@ describe('step-up: one requirement table for the tools and the gateway', () => {
 });
 
 describe('step-up: which calls need which scopes', () => {
-  test('an admin tool called with mcp:tools only: the missing scope, and the session\'s plus the missing to ask for', () => {
-    expect(stepUpFor(body(call('list_clients')), TOOLS_ONLY)).toEqual({ tools: ['list_clients'], missingScopes: ['mcp:admin'], scope: ['mcp:tools', 'mcp:admin'] });
+  test("an admin tool called with mcp:tools only: the missing scope, and the session's plus the missing to ask for", () => {
+    expect(stepUpFor(body(call('list_clients')), TOOLS_ONLY)).toEqual({
+      tools: ['list_clients'],
+      missingScopes: ['mcp:admin'],
+      scope: ['mcp:tools', 'mcp:admin'],
+    });
     expect(stepUpFor(body(call('revoke_client')), TOOLS_ONLY)?.tools).toEqual(['revoke_client']);
   });
 
@@ -34,7 +38,7 @@ describe('step-up: which calls need which scopes', () => {
     expect(stepUpFor(body(call('get_graph_user_details')), TOOLS_ONLY)).toBeUndefined();
   });
 
-  test('roles and permissions are not the gateway\'s to check: only scopes count', () => {
+  test("roles and permissions are not the gateway's to check: only scopes count", () => {
     // get_graph_user_details needs a role, which a session with the right scopes may still lack.
     expect(stepUpFor(body(call('get_graph_user_details')), TOOLS_ONLY)).toBeUndefined();
   });
@@ -60,7 +64,9 @@ describe('step-up: which calls need which scopes', () => {
       missingScopes: ['mcp:admin'],
       scope: ['mcp:tools', 'mcp:admin'],
     });
-    expect(stepUpFor(body([{ jsonrpc: '2.0', method: 'notifications/initialized' }, null, 7, call('revoke_client')]), TOOLS_ONLY)?.tools).toEqual(['revoke_client']);
+    expect(stepUpFor(body([{ jsonrpc: '2.0', method: 'notifications/initialized' }, null, 7, call('revoke_client')]), TOOLS_ONLY)?.tools).toEqual([
+      'revoke_client',
+    ]);
     expect(stepUpFor(body([call('whoami', 1), call('get_graph_user_details', 2)]), TOOLS_ONLY)).toBeUndefined();
   });
 
@@ -114,12 +120,17 @@ describe('step-up: the error the gateway answers', () => {
     expect(error.status).toBe(403);
     expect(error.toResponseObject()).toEqual({
       error: 'insufficient_scope',
-      error_description: 'The tool "list_clients" needs the scope "mcp:admin", which this session was not granted. Authorize again with scope "mcp:tools mcp:admin".',
+      error_description:
+        'The tool "list_clients" needs the scope "mcp:admin", which this session was not granted. Authorize again with scope "mcp:tools mcp:admin".',
     });
     expect(error.scope).toEqual(['mcp:tools', 'mcp:admin']);
-    expect(formatBearerChallenge({ resourceMetadataUrl: 'https://gw.example/.well-known/oauth-protected-resource/mcp', scope: error.scope.join(' '), error: 'insufficient_scope' })).toBe(
-      'Bearer resource_metadata="https://gw.example/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin", error="insufficient_scope"',
-    );
+    expect(
+      formatBearerChallenge({
+        resourceMetadataUrl: 'https://gw.example/.well-known/oauth-protected-resource/mcp',
+        scope: error.scope.join(' '),
+        error: 'insufficient_scope',
+      }),
+    ).toBe('Bearer resource_metadata="https://gw.example/.well-known/oauth-protected-resource/mcp", scope="mcp:tools mcp:admin", error="insufficient_scope"');
   });
 
   test('several tools are named together', () => {

@@ -27,7 +27,12 @@ const RANGES: { range: string; first: string; last: string; outside: string[] }[
   { range: '64:ff9b:1::/48', first: '64:ff9b:1::', last: '64:ff9b:1:ffff:ffff:ffff:ffff:ffff', outside: [] },
   { range: '100::/64', first: '100::', last: '100::ffff:ffff:ffff:ffff', outside: [] },
   { range: '2001::/32', first: '2001::', last: '2001:0:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2001:1::1'] },
-  { range: '2001:db8::/32', first: '2001:db8::', last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'] },
+  {
+    range: '2001:db8::/32',
+    first: '2001:db8::',
+    last: '2001:db8:ffff:ffff:ffff:ffff:ffff:ffff',
+    outside: ['2001:db7:ffff:ffff:ffff:ffff:ffff:ffff', '2001:db9::'],
+  },
   { range: '2002::/16', first: '2002::', last: '2002:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: ['2001:ffff:ffff:ffff:ffff:ffff:ffff:ffff', '2003::'] },
   { range: 'fc00::/7', first: 'fc00::', last: 'fdff:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: [] },
   { range: 'fe80::/10', first: 'fe80::', last: 'febf:ffff:ffff:ffff:ffff:ffff:ffff:ffff', outside: [] },

@@ -72,13 +72,16 @@ describe('safe fetch', () => {
     expect(server.connections()).toBe(before);
   });
 
-  test.each(['https://10.0.0.1/client.json', 'https://169.254.169.254/latest/meta-data', 'https://[fd00:ec2::254]/x', 'https://[::ffff:192.168.0.1]/x', 'https://100.64.0.1/x'])(
-    'the literal %s is refused before any connection',
-    async (url) => {
-      const error = await failure(safeFetch(url, { maxBytes: 5120, allowLoopback: true, resolve: noDns }));
-      expect(error.reason).toBe('address');
-    },
-  );
+  test.each([
+    'https://10.0.0.1/client.json',
+    'https://169.254.169.254/latest/meta-data',
+    'https://[fd00:ec2::254]/x',
+    'https://[::ffff:192.168.0.1]/x',
+    'https://100.64.0.1/x',
+  ])('the literal %s is refused before any connection', async (url) => {
+    const error = await failure(safeFetch(url, { maxBytes: 5120, allowLoopback: true, resolve: noDns }));
+    expect(error.reason).toBe('address');
+  });
 
   test('a name with one public and one private address is refused', async () => {
     const resolve: ResolveHost = async () => [

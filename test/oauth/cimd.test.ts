@@ -80,7 +80,9 @@ describe('client ID metadata documents', () => {
 
   test('a document with a client secret, or a secret-based auth method, is refused', async () => {
     await expect(createCimdResolver(options()).resolve(url('/secret.json'))).rejects.toEqual(expectRefusal(/client_secret/));
-    await expect(createCimdResolver(options()).resolve(url('/confidential.json'))).rejects.toEqual(expectRefusal(/"client_secret_basic" is not supported here; use one of: none/));
+    await expect(createCimdResolver(options()).resolve(url('/confidential.json'))).rejects.toEqual(
+      expectRefusal(/"client_secret_basic" is not supported here; use one of: none/),
+    );
   });
 
   test('redirect URIs in the document follow the registration rules', async () => {
@@ -150,7 +152,9 @@ describe('client ID URL rules', () => {
     ['https://client.example/a/../c.json', /path segment/],
     ['http://client.example/c.json', /not an https URL/],
   ])('%s is refused', (clientId, problem) => {
-    expect(() => validateClientIdUrl(clientId, false)).toThrow(expect.objectContaining({ errorCode: 'invalid_client', description: expect.stringMatching(problem) }));
+    expect(() => validateClientIdUrl(clientId, false)).toThrow(
+      expect.objectContaining({ errorCode: 'invalid_client', description: expect.stringMatching(problem) }),
+    );
   });
 
   test('an https URL with a path is accepted', () => {

@@ -94,7 +94,7 @@ describe('grant service: sessions, Entra tokens at rest and their renewal', () =
       expect(fx.upstream.calls.length).toBe(calls);
     });
 
-    test('another grant\'s key does not open this grant', async () => {
+    test("another grant's key does not open this grant", async () => {
       const a = await signInAndRedeem(grants, fx.clock);
       const b = await signInAndRedeem(grants, fx.clock);
       const { grantKey } = await grants.authenticateAccessToken(b.tokens.access_token);
@@ -145,10 +145,7 @@ describe('grant service: sessions, Entra tokens at rest and their renewal', () =
 
     test('two instances renewing at once both get the token that was stored', async () => {
       const { created, tokens } = await signInAndRedeem(grants, fx.clock, 60 * 1000);
-      const [a, b] = await Promise.all([
-        fx.service().authenticateAccessToken(tokens.access_token),
-        fx.service().authenticateAccessToken(tokens.access_token),
-      ]);
+      const [a, b] = await Promise.all([fx.service().authenticateAccessToken(tokens.access_token), fx.service().authenticateAccessToken(tokens.access_token)]);
       const [fromA, fromB] = await Promise.all([a!.entraTokens(), b!.entraTokens()]);
       const doc = await rawGrant(created.grant.id);
       const stored = await openEntraTokens(doc.entra!, a!.grantKey);

@@ -14,7 +14,10 @@ describe('grant service: codes, refresh, revoke', () => {
   afterAll(() => fx.close());
 
   async function usable(service: GrantService, tokens: { access_token: string }): Promise<boolean> {
-    return service.authenticateAccessToken(tokens.access_token).then(() => true, () => false);
+    return service.authenticateAccessToken(tokens.access_token).then(
+      () => true,
+      () => false,
+    );
   }
 
   describe('authorization code', () => {
@@ -79,7 +82,13 @@ describe('grant service: codes, refresh, revoke', () => {
     });
 
     test('a code is never issued for a malformed code_challenge', async () => {
-      const created = await grants.createGrant({ user: USER, clientId: CLIENT, scopes: ['mcp:tools'], resource: 'http://localhost:7071/mcp', entra: { accessToken: 'entra-at-pkce-secret', expiresOn: fx.clock.nowMs + 3600_000 } });
+      const created = await grants.createGrant({
+        user: USER,
+        clientId: CLIENT,
+        scopes: ['mcp:tools'],
+        resource: 'http://localhost:7071/mcp',
+        entra: { accessToken: 'entra-at-pkce-secret', expiresOn: fx.clock.nowMs + 3600_000 },
+      });
       for (const codeChallenge of ['', 'a'.repeat(42), 'a'.repeat(44), `${'a'.repeat(42)}+`]) {
         const err = await rejection(grants.issueCode(created, { redirectUri: REDIRECT, codeChallenge }));
         expect({ codeChallenge, errorCode: err.errorCode }).toEqual({ codeChallenge, errorCode: 'invalid_request' });
@@ -181,7 +190,7 @@ describe('grant service: codes, refresh, revoke', () => {
       expect(await rejection(grants.entraAccessToken(created.grant.id, access.grantKey))).toBeInstanceOf(InvalidTokenError);
     });
 
-    test("a remembered Entra token is not handed to a caller with another key", async () => {
+    test('a remembered Entra token is not handed to a caller with another key', async () => {
       const { tokens, created } = await signInAndRedeem(grants, fx.clock);
       const access = await grants.authenticateAccessToken(tokens.access_token);
       await grants.entraAccessToken(created.grant.id, access.grantKey);

@@ -33,7 +33,10 @@ describe('HTTP helpers', () => {
 
   test('a form body is parsed; a repeated parameter is refused', async () => {
     expect((await readFormBody(form('grant_type=refresh_token&client_id=a'))).get('client_id')).toBe('a');
-    await expect(readFormBody(form('client_id=a&client_id=b'))).rejects.toMatchObject({ errorCode: 'invalid_request', description: expect.stringContaining('"client_id"') });
+    await expect(readFormBody(form('client_id=a&client_id=b'))).rejects.toMatchObject({
+      errorCode: 'invalid_request',
+      description: expect.stringContaining('"client_id"'),
+    });
   });
 
   test('a form endpoint refuses another content type', async () => {

@@ -80,7 +80,11 @@ describe('redirect URIs (property-based, 10,000 cases each)', () => {
         count += 1;
         const url = new URL(value);
         const schemeName = url.protocol.slice(0, -1);
-        const rawPath = value.slice(value.indexOf(':') + 1).replace(/^\/\/[^/?]*/, '').split('?')[0] ?? '';
+        const rawPath =
+          value
+            .slice(value.indexOf(':') + 1)
+            .replace(/^\/\/[^/?]*/, '')
+            .split('?')[0] ?? '';
         return (
           url.username === '' &&
           url.password === '' &&

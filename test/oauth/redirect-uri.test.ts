@@ -141,7 +141,9 @@ describe('redirect URI rules: what counts as loopback', () => {
 
 describe('redirect URI rules: what the error shows of the URI', () => {
   test('a short URI in full; a long one cut at 100 characters', () => {
-    expect(() => validateRedirectUri('http://client.example.com/cb')).toThrow(expect.objectContaining({ description: expect.stringContaining('"http://client.example.com/cb"') }));
+    expect(() => validateRedirectUri('http://client.example.com/cb')).toThrow(
+      expect.objectContaining({ description: expect.stringContaining('"http://client.example.com/cb"') }),
+    );
     const long = `http://client.example.com/${'a'.repeat(200)}`;
     const description = descriptionOf(() => validateRedirectUri(long));
     expect(description).toContain(`"${long.slice(0, 100)}…"`);
@@ -157,7 +159,9 @@ describe('redirect URI rules: what the error shows of the URI', () => {
 
 describe('redirect URI lists', () => {
   test('a list that is not an array is refused', () => {
-    expect(() => validateRedirectUris('https://client.example.com/cb')).toThrow(expect.objectContaining({ errorCode: 'invalid_redirect_uri', description: expect.stringContaining('non-empty array') }));
+    expect(() => validateRedirectUris('https://client.example.com/cb')).toThrow(
+      expect.objectContaining({ errorCode: 'invalid_redirect_uri', description: expect.stringContaining('non-empty array') }),
+    );
   });
 
   test('ten URIs are accepted', () => {
@@ -175,10 +179,7 @@ describe('redirect URI lists', () => {
   });
 
   test('duplicates are collapsed, order kept', () => {
-    expect(validateRedirectUris(['https://a.example/1', 'https://a.example/2', 'https://a.example/1'])).toEqual([
-      'https://a.example/1',
-      'https://a.example/2',
-    ]);
+    expect(validateRedirectUris(['https://a.example/1', 'https://a.example/2', 'https://a.example/1'])).toEqual(['https://a.example/1', 'https://a.example/2']);
   });
 });
 

@@ -77,8 +77,9 @@ describe('POST /register', () => {
   });
 
   test('defaults: both grants, code, all supported scopes; unknown members dropped', async () => {
-    const body = (await register(post(JSON.stringify({ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none', scope: 'claudeai', jwks: {} }))))
-      .jsonBody as Record<string, unknown>;
+    const body = (
+      await register(post(JSON.stringify({ redirect_uris: ['https://a.example/cb'], token_endpoint_auth_method: 'none', scope: 'claudeai', jwks: {} })))
+    ).jsonBody as Record<string, unknown>;
     expect(body).toMatchObject({ grant_types: ['authorization_code', 'refresh_token'], response_types: ['code'], scope: 'mcp:tools mcp:admin' });
     expect(body.jwks).toBeUndefined();
   });
@@ -130,7 +131,12 @@ describe('POST /register', () => {
         else controller.enqueue(chunk);
       },
     });
-    const streamed = await register({ method: 'POST', url: 'http://localhost/register', headers: new Headers({ 'content-type': 'application/json' }), body: stream });
+    const streamed = await register({
+      method: 'POST',
+      url: 'http://localhost/register',
+      headers: new Headers({ 'content-type': 'application/json' }),
+      body: stream,
+    });
     expect(streamed.status).toBe(413);
     expect(sent).toBeLessThan(10); // stopped reading soon after the limit, not after 400 KiB
   });

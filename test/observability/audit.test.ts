@@ -49,7 +49,11 @@ describe('audit trail of a session', () => {
   });
 
   const token = (params: Record<string, string>) =>
-    fetch(`${stack.urls.gateway}/token`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(params) });
+    fetch(`${stack.urls.gateway}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams(params),
+    });
   const callTool = (accessToken: string, name: string, clientId = 'x') =>
     fetch(stack.urls.mcp, {
       method: 'POST',
@@ -92,8 +96,16 @@ describe('audit trail of a session', () => {
 
     const events = records.map((r) => r.event);
     expect(events).toEqual([
-      'client.registered', 'consent.given', 'grant.created', 'step_up.refused', 'refresh.reuse_detected', 'grant.revoked',
-      'client.registered', 'consent.given', 'grant.created', 'client.revoked',
+      'client.registered',
+      'consent.given',
+      'grant.created',
+      'step_up.refused',
+      'refresh.reuse_detected',
+      'grant.revoked',
+      'client.registered',
+      'consent.given',
+      'grant.created',
+      'client.revoked',
     ]);
     expect(records.at(-1)).toMatchObject({ event: 'client.revoked', clientId, actor: ADMIN.oid, count: 0 });
     const byEvent = Object.fromEntries(records.slice(0, 6).map((r) => [r.event, r]));
@@ -114,7 +126,17 @@ describe('audit trail of a session', () => {
       expect(everything).toContain(`audit ${JSON.stringify(record)}`);
     }
 
-    const secrets = [code, adminRedirect.searchParams.get('code')!, (admin.saved as OAuthTokens).access_token, first.access_token, first.refresh_token!, second.access_token, second.refresh_token!, provider.verifier!, ...jar.seenValues];
+    const secrets = [
+      code,
+      adminRedirect.searchParams.get('code')!,
+      (admin.saved as OAuthTokens).access_token,
+      first.access_token,
+      first.refresh_token!,
+      second.access_token,
+      second.refresh_token!,
+      provider.verifier!,
+      ...jar.seenValues,
+    ];
     for (const url of trace.urls) for (const name of ['code', 'state']) secrets.push(new URL(url).searchParams.get(name) ?? '');
     secrets.push(stack.env.COOKIE_SECRET!, stack.env.MCP_EXTENSION_KEY!);
     const text = JSON.stringify(records);

@@ -7,7 +7,13 @@ describe('describeFailure', () => {
     const cosmos = await startLocalCosmos();
     const client = new CosmosClient({ endpoint: cosmos.endpoint, key: 'bG9jYWw=', connectionPolicy: { enableEndpointDiscovery: false } });
     try {
-      const error = await client.database('missing').read().then(() => undefined, (e: unknown) => e);
+      const error = await client
+        .database('missing')
+        .read()
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
       expect(describeFailure(error)).toContain('COSMOS_DATABASE');
     } finally {
       client.dispose();

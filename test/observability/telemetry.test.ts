@@ -59,17 +59,28 @@ describe('invocation spans', () => {
     );
     const [span] = exporter.getFinishedSpans();
     expect(span!.name).toBe('gateway token');
-    expect(span!.attributes).toMatchObject({ 'faas.invocation_id': 'inv-9', 'gateway.outcome': 'refused', 'http.response.status_code': 400, 'gateway.client_id': 'c1', 'enduser.id': 'u1' });
+    expect(span!.attributes).toMatchObject({
+      'faas.invocation_id': 'inv-9',
+      'gateway.outcome': 'refused',
+      'http.response.status_code': 400,
+      'gateway.client_id': 'c1',
+      'enduser.id': 'u1',
+    });
     expect(span!.events.map((e) => [e.name, e.attributes])).toEqual([
-      ['audit refresh.reuse_detected', { 'gateway.audit.event': 'refresh.reuse_detected', 'gateway.audit.userId': 'u1', 'gateway.audit.clientId': 'c1', 'gateway.audit.grantId': 'g1' }],
+      [
+        'audit refresh.reuse_detected',
+        { 'gateway.audit.event': 'refresh.reuse_detected', 'gateway.audit.userId': 'u1', 'gateway.audit.clientId': 'c1', 'gateway.audit.grantId': 'g1' },
+      ],
     ]);
   });
 
   test('a thrown error ends the span as an error, naming only the error type', async () => {
     exporter.reset();
-    await expect(inInvocationSpan('mcp', 'inv-10', async () => {
-      throw new TypeError('secret-looking detail');
-    })).rejects.toThrow(TypeError);
+    await expect(
+      inInvocationSpan('mcp', 'inv-10', async () => {
+        throw new TypeError('secret-looking detail');
+      }),
+    ).rejects.toThrow(TypeError);
     const [span] = exporter.getFinishedSpans();
     expect(span!.status).toEqual({ code: 2, message: 'TypeError' });
     expect(JSON.stringify(span!.attributes)).not.toContain('secret-looking');

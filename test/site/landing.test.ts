@@ -31,7 +31,7 @@ describe('landing page: one exact snippet per client', () => {
     expect(snippet('chatgpt').code).toContain('Authentication: OAuth');
   });
 
-  test('every snippet is on the page, escaped, in its own section with a link to the client\'s documentation', () => {
+  test("every snippet is on the page, escaped, in its own section with a link to the client's documentation", () => {
     const html = renderLandingPage(config);
     for (const s of clientSnippets(MCP)) {
       expect(html).toContain(`<section id="${s.id}"`);
@@ -45,7 +45,14 @@ describe('landing page: one exact snippet per client', () => {
   test('MCP Inspector: SSE connects by itself; streamable HTTP goes through the Auth Settings first', () => {
     const names = (steps: ReturnType<typeof inspectorSteps>) => steps.map((s) => ('name' in s ? s.name : 'value' in s ? s.value : s.do));
     expect(names(inspectorSteps('sse', `${BASE}/mcp/sse`)).slice(0, 4)).toEqual(['SSE', `${BASE}/mcp/sse`, 'Connect', 'sign-in']);
-    expect(names(inspectorSteps('streamable-http', MCP)).slice(0, 6)).toEqual(['Streamable HTTP', MCP, 'Open Auth Settings', 'Quick OAuth Flow', 'sign-in', 'Connect']);
+    expect(names(inspectorSteps('streamable-http', MCP)).slice(0, 6)).toEqual([
+      'Streamable HTTP',
+      MCP,
+      'Open Auth Settings',
+      'Quick OAuth Flow',
+      'sign-in',
+      'Connect',
+    ]);
     const html = renderLandingPage(config);
     expect(html).toContain('<ol class="steps" data-transport="sse">');
     expect(html).toContain('<li data-do="click" data-role="button" data-name="Quick OAuth Flow">Press <b>Quick OAuth Flow</b>.</li>');

@@ -1,10 +1,6 @@
 import { InvalidRequestError } from '../../src/oauth/errors.js';
 import { hashSecret } from '../../src/oauth/tokens/opaque.js';
-import {
-  createCosmosPendingAuthorizationStore,
-  type AuthorizationRequest,
-  type PendingAuthorizationStore,
-} from '../../src/store/authorizations.js';
+import { createCosmosPendingAuthorizationStore, type AuthorizationRequest, type PendingAuthorizationStore } from '../../src/store/authorizations.js';
 import { startCosmosHarness, TestClock, type CosmosHarness } from '../oauth/tokens/harness.js';
 
 const request: AuthorizationRequest = {

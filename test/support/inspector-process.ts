@@ -48,7 +48,12 @@ export async function startInspector(): Promise<InspectorProcess> {
   let token: string | undefined;
   for (;;) {
     token ??= /MCP_PROXY_AUTH_TOKEN=([0-9a-f]{64})/.exec(output)?.[1] ?? /Session token: ([0-9a-f]{64})/.exec(output)?.[1];
-    const uiUp = token !== undefined && (await fetch(origin).then((r) => r.status === 200, () => false));
+    const uiUp =
+      token !== undefined &&
+      (await fetch(origin).then(
+        (r) => r.status === 200,
+        () => false,
+      ));
     if (uiUp) break;
     if (child.exitCode !== null || Date.now() > deadline) {
       await stop();

@@ -56,7 +56,10 @@ export async function startStackProcess(env: Record<string, string> = {}, args: 
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (child.exitCode !== null) throw new Error(`the local stack exited with ${child.exitCode} before /health:\n${output}`);
-    const healthy = await fetch(`${baseUrl}/health`).then((r) => r.status === 200, () => false);
+    const healthy = await fetch(`${baseUrl}/health`).then(
+      (r) => r.status === 200,
+      () => false,
+    );
     if (healthy) break;
     if (Date.now() > deadline) {
       await stop();

@@ -14,7 +14,7 @@ describe('adding a tool: one file with defineTool, one line in the registry', ()
     expect(toolPropertiesOf()).toEqual({});
   });
 
-  test('the walk-through\'s example tool has the shape a registered tool has', () => {
+  test("the walk-through's example tool has the shape a registered tool has", () => {
     expect(myManagerTool).toMatchObject({ name: 'get_my_manager', requires: { scopes: ['mcp:tools'], roles: ['MCP.User'] } });
     expect(Object.keys(toolPropertiesOf(myManagerTool.args))).toEqual(['fields']);
   });

@@ -8,7 +8,10 @@ const CTX = { appId: '11111111-1111-4111-8111-111111111111', api: 'Microsoft Gra
 
 describe('tool error mapping', () => {
   test('MSAL failures are classified by AADSTS number and suberror', () => {
-    expect(oboErrorFrom({ errorCode: 'invalid_grant', subError: 'consent_required', errorNo: '65001' })).toMatchObject({ kind: 'consent_required', aadsts: '65001' });
+    expect(oboErrorFrom({ errorCode: 'invalid_grant', subError: 'consent_required', errorNo: '65001' })).toMatchObject({
+      kind: 'consent_required',
+      aadsts: '65001',
+    });
     expect(oboErrorFrom({ errorMessage: 'AADSTS65001: The user or administrator has not consented' })).toMatchObject({ kind: 'consent_required' });
     expect(oboErrorFrom({ errorNo: '50076' })).toMatchObject({ kind: 'interaction_required', aadsts: '50076' });
     expect(oboErrorFrom({ errorNo: '500133' })).toMatchObject({ kind: 'session_expired' });
@@ -17,7 +20,11 @@ describe('tool error mapping', () => {
   });
 
   test("MSAL's errorNo is a number (Entra's error_codes[0]) and is read as one, without the message", () => {
-    expect(oboErrorFrom({ errorNo: 50076, errorMessage: 'no code in this text', claims: '{"access_token":{}}' })).toMatchObject({ kind: 'interaction_required', aadsts: '50076', claims: '{"access_token":{}}' });
+    expect(oboErrorFrom({ errorNo: 50076, errorMessage: 'no code in this text', claims: '{"access_token":{}}' })).toMatchObject({
+      kind: 'interaction_required',
+      aadsts: '50076',
+      claims: '{"access_token":{}}',
+    });
     expect(oboErrorFrom({ errorNo: 53003, errorMessage: '' })).toMatchObject({ kind: 'blocked', aadsts: '53003' });
     expect(oboErrorFrom({ errorNo: 700082 })).toMatchObject({ kind: 'session_expired', aadsts: '700082' });
     expect(explainMsalError({ errorNo: 50105, errorMessage: 'nothing' }, 'http://localhost/callback')).toMatchObject({ code: '50105', error: 'access_denied' });
@@ -27,7 +34,8 @@ describe('tool error mapping', () => {
     const err = toToolError(new OboError('consent_required', '65001', 'x'), CTX);
     expect(err).toBeInstanceOf(ConsentRequiredError);
     expect(err!.code).toBe('consent_required');
-    for (const part of ['AADSTS65001', 'User.Read', 'Microsoft Graph', 'API permissions', 'Grant admin consent', CTX.appId]) expect(err!.message).toContain(part);
+    for (const part of ['AADSTS65001', 'User.Read', 'Microsoft Graph', 'API permissions', 'Grant admin consent', CTX.appId])
+      expect(err!.message).toContain(part);
     expect(err!.details()).toEqual({ aadsts: '65001', appId: CTX.appId, api: 'Microsoft Graph', permission: 'User.Read' });
   });
 

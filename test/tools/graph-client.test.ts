@@ -30,7 +30,10 @@ describe('Graph client against the Graph emulator', () => {
   });
 
   async function failure(promise: Promise<unknown>): Promise<GraphRequestError> {
-    const err = await promise.then(() => undefined, (e: unknown) => e);
+    const err = await promise.then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(GraphRequestError);
     return err as GraphRequestError;
   }
@@ -55,7 +58,7 @@ describe('Graph client against the Graph emulator', () => {
     expect(graph.counters.byPath['/v1.0/me']).toBe(1);
   });
 
-  test('only one retry: a second 503 is reported with Graph\'s code', async () => {
+  test("only one retry: a second 503 is reported with Graph's code", async () => {
     graph.failNext({ status: 503, count: 2, retryAfterSeconds: 0 });
     const err = await failure(client().get('/v1.0/me', token));
     expect(err).toMatchObject({ status: 503, code: 'serviceNotAvailable', retryAfterSeconds: 0 });

@@ -41,7 +41,9 @@ describe('requireSignInAgain: what the tool does when Entra wants a new sign-in'
 
   test('50079 names the registration; an expired session ends the grant but keeps no challenge', async () => {
     const r = recording();
-    expect((await requireSignInAgain(new OboError('interaction_required', '50079', 'x', CLAIMS), user('g1'), 'Graph', r.deps, () => {}))?.message).toContain('registering for multi-factor authentication');
+    expect((await requireSignInAgain(new OboError('interaction_required', '50079', 'x', CLAIMS), user('g1'), 'Graph', r.deps, () => {}))?.message).toContain(
+      'registering for multi-factor authentication',
+    );
     const expired = await requireSignInAgain(new OboError('session_expired', '50173', 'x'), user('g2'), 'Graph', r.deps, () => {});
     expect(expired?.code).toBe('session_expired');
     expect(r.revoked).toEqual(['g1', 'g2']);

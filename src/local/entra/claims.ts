@@ -78,7 +78,16 @@ export async function issueDelegatedAccessToken(
   };
   const payload: JWTPayload = v2
     ? { ...common, azp: client.appId, azpacr: input.authLevel, preferred_username: user.username, ver: '2.0' }
-    : { ...common, acr: '1', amr: input.mfa ? ['pwd', 'mfa'] : ['pwd'], appid: client.appId, appidacr: input.authLevel, unique_name: user.username, upn: user.username, ver: '1.0' };
+    : {
+        ...common,
+        acr: '1',
+        amr: input.mfa ? ['pwd', 'mfa'] : ['pwd'],
+        appid: client.appId,
+        appidacr: input.authLevel,
+        unique_name: user.username,
+        upn: user.username,
+        ver: '1.0',
+      };
   return { token: await ctx.keys.sign(payload, { x5t: !v2 }), expiresIn: ctx.accessTokenLifetime };
 }
 

@@ -81,7 +81,9 @@ async function verifyFederatedAssertion(ctx: EmulatorContext, app: AppRegistrati
   if (bySubject.length === 0) throw new EntraError('assertionSubject', { subject: claims.sub ?? '' });
   const audiences = [claims.aud ?? []].flat();
   // Tokens for api://AzureADTokenExchange may carry the exchange app's id instead of its URI.
-  const match = bySubject.find((f) => audiences.some((a) => f.audiences.includes(a) || (a === TOKEN_EXCHANGE_APP_ID && f.audiences.some((x) => x.startsWith('api://AzureADTokenExchange')))));
+  const match = bySubject.find((f) =>
+    audiences.some((a) => f.audiences.includes(a) || (a === TOKEN_EXCHANGE_APP_ID && f.audiences.some((x) => x.startsWith('api://AzureADTokenExchange')))),
+  );
   if (!match) throw new EntraError('assertionAudience', { audience: audiences.join(',') });
   if (issuer !== ctx.tokens.issuerV2 && issuer !== ctx.tokens.issuerV1) {
     // Only this tenant's own keys are available offline; any other issuer cannot be verified here.

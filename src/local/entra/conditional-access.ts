@@ -50,7 +50,12 @@ export function claimsChallenge(policies: ConditionalAccessPolicy[]): string {
 }
 
 /** The error a token request gets for this user, resource and session, or undefined when a token may be issued. */
-export function conditionalAccessError(directory: Directory, user: DirectoryUser, resource: AppRegistration, session: SignInSession | undefined): EntraError | undefined {
+export function conditionalAccessError(
+  directory: Directory,
+  user: DirectoryUser,
+  resource: AppRegistration,
+  session: SignInSession | undefined,
+): EntraError | undefined {
   const policies = policiesFor(directory, user, resource);
   const blocking = policies.filter((p) => p.grant === 'block');
   const mfa = policies.filter((p) => p.grant === 'mfa');

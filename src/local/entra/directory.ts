@@ -1,13 +1,6 @@
 import { createHash, X509Certificate } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import {
-  GRAPH_APP_ID,
-  LOCAL_GATEWAY_APP,
-  LOCAL_MANAGED_IDENTITY,
-  LOCAL_PASSWORD,
-  LOCAL_TENANT_ID,
-  LOCAL_USERS,
-} from '../defaults.js';
+import { GRAPH_APP_ID, LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY, LOCAL_PASSWORD, LOCAL_TENANT_ID, LOCAL_USERS } from '../defaults.js';
 
 /** The audience (and app) of federated-credential assertions in the public cloud. */
 export const TOKEN_EXCHANGE_AUDIENCE = 'api://AzureADTokenExchange';
@@ -129,7 +122,19 @@ const GRAPH_APP: AppRegistration = {
   appId: GRAPH_APP_ID,
   displayName: 'Microsoft Graph',
   identifierUris: [GRAPH_RESOURCE, `${GRAPH_RESOURCE}/`, 'https://graph.microsoft.us', 'https://canary.graph.microsoft.com'],
-  exposedScopes: ['User.Read', 'User.ReadBasic.All', 'User.Read.All', 'Mail.Read', 'Calendars.Read', 'Files.Read', 'Group.Read.All', 'email', 'openid', 'profile', 'offline_access'],
+  exposedScopes: [
+    'User.Read',
+    'User.ReadBasic.All',
+    'User.Read.All',
+    'Mail.Read',
+    'Calendars.Read',
+    'Files.Read',
+    'Group.Read.All',
+    'email',
+    'openid',
+    'profile',
+    'offline_access',
+  ],
   appRoles: [
     { value: 'User.Read.All', allowedMemberTypes: ['Application'] },
     { value: 'Application.Read.All', allowedMemberTypes: ['Application'] },
@@ -151,9 +156,7 @@ export function gatewayApp(extraRedirectUris: string[], v2Issuer: string): AppRe
     displayName: LOCAL_GATEWAY_APP.displayName,
     web: { redirectUris: ['http://localhost:7071/callback', ...extraRedirectUris] },
     secrets: [LOCAL_GATEWAY_APP.clientSecret],
-    federatedCredentials: [
-      { issuer: v2Issuer, subject: LOCAL_MANAGED_IDENTITY.principalId, audiences: [TOKEN_EXCHANGE_AUDIENCE] },
-    ],
+    federatedCredentials: [{ issuer: v2Issuer, subject: LOCAL_MANAGED_IDENTITY.principalId, audiences: [TOKEN_EXCHANGE_AUDIENCE] }],
     identifierUris: [LOCAL_GATEWAY_APP.identifierUri],
     exposedScopes: [LOCAL_GATEWAY_APP.apiScope],
     appRoles: [
@@ -210,7 +213,9 @@ function validateApp(app: AppRegistration): void {
     for (const uri of app[platform]?.redirectUris ?? []) {
       const u = new URL(uri);
       if (u.protocol !== 'https:' && !isLoopbackHttp(u)) {
-        throw new Error(`App ${app.appId}: the ${platform} redirect URI ${uri} must use https (or http://localhost); custom schemes belong under publicClient (mobile and desktop).`);
+        throw new Error(
+          `App ${app.appId}: the ${platform} redirect URI ${uri} must use https (or http://localhost); custom schemes belong under publicClient (mobile and desktop).`,
+        );
       }
     }
   }

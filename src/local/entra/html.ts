@@ -119,7 +119,14 @@ ${error}
  * Entra's consent step: "Permissions requested" with Accept / Cancel, or, when users may not consent,
  * "Need admin approval" with only the way back to the application (which declines, AADSTS65004).
  */
-export function consentPage(input: { action: string; ticket: string; appName: string; username: string; permissions: string[]; adminApprovalNeeded: boolean }): string {
+export function consentPage(input: {
+  action: string;
+  ticket: string;
+  appName: string;
+  username: string;
+  permissions: string[];
+  adminApprovalNeeded: boolean;
+}): string {
   const list = `<ul>${input.permissions.map((p) => `<li>${escapeHtml(p)}</li>`).join('')}</ul>`;
   const hidden = `<input type="hidden" name="ticket" value="${escapeHtml(input.ticket)}">`;
   if (input.adminApprovalNeeded) {

@@ -52,7 +52,10 @@ export interface EntraEmulator {
    */
   revokeSignInSessions(user: string): void;
   /** What the managed identity endpoint asks its tenant for (in Azure this happens inside the platform). */
-  issueManagedIdentityToken(identity: { clientId?: string; principalId?: string }, resource: string): Promise<{ accessToken: string; expiresOn: number; clientId: string }>;
+  issueManagedIdentityToken(
+    identity: { clientId?: string; principalId?: string },
+    resource: string,
+  ): Promise<{ accessToken: string; expiresOn: number; clientId: string }>;
   close(): Promise<void>;
 }
 

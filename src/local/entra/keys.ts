@@ -44,8 +44,6 @@ export class KeyRing {
   /** `x5t`: v1 access tokens carry it in the header, equal to `kid` (Entra's key id is the certificate thumbprint). */
   async sign(payload: JWTPayload, options: { x5t?: boolean } = {}): Promise<string> {
     const key = this.keys[0]!;
-    return new SignJWT(payload)
-      .setProtectedHeader({ typ: 'JWT', alg: 'RS256', ...(options.x5t ? { x5t: key.kid } : {}), kid: key.kid })
-      .sign(key.privateKey);
+    return new SignJWT(payload).setProtectedHeader({ typ: 'JWT', alg: 'RS256', ...(options.x5t ? { x5t: key.kid } : {}), kid: key.kid }).sign(key.privateKey);
   }
 }

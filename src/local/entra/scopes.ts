@@ -78,7 +78,11 @@ export type UserConsentLookup = (resourceAppId: string) => string[];
 const noUserConsent: UserConsentLookup = () => [];
 
 /** The requested scopes (per resource) that neither the tenant nor the user has consented to. */
-export function missingConsent(client: AppRegistration, scopes: RequestedScopes, userConsent: UserConsentLookup = noUserConsent): { resource: ResourceScopes; names: string[] }[] {
+export function missingConsent(
+  client: AppRegistration,
+  scopes: RequestedScopes,
+  userConsent: UserConsentLookup = noUserConsent,
+): { resource: ResourceScopes; names: string[] }[] {
   const out: { resource: ResourceScopes; names: string[] }[] = [];
   for (const r of scopes.resources) {
     const byUser = userConsent(r.ref.app.appId);

@@ -18,9 +18,7 @@ export interface SignInRequest {
 }
 
 export type SignInOutcome =
-  | { kind: 'page'; html: string; status?: number }
-  | { kind: 'error'; error: EntraError }
-  | { kind: 'done'; user: DirectoryUser; mfa: boolean };
+  { kind: 'page'; html: string; status?: number } | { kind: 'error'; error: EntraError } | { kind: 'done'; user: DirectoryUser; mfa: boolean };
 
 /**
  * The interactive sign-in after the form is posted, step by step as Entra runs it:
@@ -41,13 +39,16 @@ export function continueSignIn(ctx: EmulatorContext, request: SignInRequest, for
     const progress = ctx.grants.takeProgress(ticket);
     user = progress && progress.clientId === request.app.appId ? ctx.directory.users.find((u) => u.oid === progress.userOid) : undefined;
     if (!progress || !user) {
-      return { kind: 'page', html: signInPage({ action: request.action, appName: request.app.displayName, error: 'Your sign-in timed out. Please sign in again.' }) };
+      return {
+        kind: 'page',
+        html: signInPage({ action: request.action, appName: request.app.displayName, error: 'Your sign-in timed out. Please sign in again.' }),
+      };
     }
     mfa = progress.mfa;
     if (progress.awaiting === 'mfa') {
       if (form.get('otc')?.trim() !== LOCAL_MFA_CODE) {
         const again = ctx.grants.saveProgress({ userOid: user.oid, clientId: request.app.appId, mfa: false, awaiting: 'mfa' });
-        return mfaStep(request, user, again, 'You didn\'t enter the expected verification code. Please try again.');
+        return mfaStep(request, user, again, "You didn't enter the expected verification code. Please try again.");
       }
       mfa = true;
       user.mfaRegistered = true;
@@ -69,7 +70,10 @@ export function continueSignIn(ctx: EmulatorContext, request: SignInRequest, for
     return { kind: 'error', error: new EntraError('userNotAssigned', { appName: unassigned.displayName, appId: unassigned.appId, user: user.username }) };
   }
 
-  const policies = [...resourcesOf(ctx, request.scopes).flatMap((app) => policiesFor(ctx.directory, user, app)), ...challengedPolicies(ctx.directory, request.claims)];
+  const policies = [
+    ...resourcesOf(ctx, request.scopes).flatMap((app) => policiesFor(ctx.directory, user, app)),
+    ...challengedPolicies(ctx.directory, request.claims),
+  ];
   if (policies.some((p) => p.grant === 'block')) {
     return { kind: 'page', status: 400, html: errorPage(new EntraError('blockedByConditionalAccess')) };
   }
@@ -78,20 +82,32 @@ export function continueSignIn(ctx: EmulatorContext, request: SignInRequest, for
   }
 
   const signedIn = user;
-  const missing = missingConsent(request.app, request.scopes, (resourceAppId) => ctx.grants.userConsentedScopes(signedIn.oid, request.app.appId, resourceAppId));
+  const missing = missingConsent(request.app, request.scopes, (resourceAppId) =>
+    ctx.grants.userConsentedScopes(signedIn.oid, request.app.appId, resourceAppId),
+  );
   if (missing.length > 0) {
     const next = ctx.grants.saveProgress({ userOid: user.oid, clientId: request.app.appId, mfa, awaiting: 'consent' });
     const permissions = missing.flatMap((m) => m.names.map((n) => `${m.resource.ref.app.displayName}: ${n}`));
     return {
       kind: 'page',
-      html: consentPage({ action: request.action, ticket: next, appName: request.app.displayName, username: user.username, permissions, adminApprovalNeeded: !ctx.directory.userConsent }),
+      html: consentPage({
+        action: request.action,
+        ticket: next,
+        appName: request.app.displayName,
+        username: user.username,
+        permissions,
+        adminApprovalNeeded: !ctx.directory.userConsent,
+      }),
     };
   }
   return { kind: 'done', user, mfa };
 }
 
 function mfaStep(request: SignInRequest, user: DirectoryUser, ticket: string, error?: string): SignInOutcome {
-  return { kind: 'page', html: mfaPage({ action: request.action, ticket, username: user.username, register: user.mfaRegistered === false, code: LOCAL_MFA_CODE, error }) };
+  return {
+    kind: 'page',
+    html: mfaPage({ action: request.action, ticket, username: user.username, register: user.mfaRegistered === false, code: LOCAL_MFA_CODE, error }),
+  };
 }
 
 /** The resources a sign-in issues tokens for: those of its scopes, or Microsoft Graph for OIDC scopes only. */

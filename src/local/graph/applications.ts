@@ -21,7 +21,13 @@ const SPS = /^\/v1\.0\/servicePrincipals\/?$/i;
  * `/servicePrincipals?$filter=appId eq '…'` (what `npm run doctor` reads), shaped as Graph answers them.
  * Undefined when the path is not one of these (the caller goes on to the user resources).
  */
-export function readApplications(path: string, query: URLSearchParams, caller: GraphCaller, directory: ApplicationsDirectory, baseUrl: string): GraphObject | undefined {
+export function readApplications(
+  path: string,
+  query: URLSearchParams,
+  caller: GraphCaller,
+  directory: ApplicationsDirectory,
+  baseUrl: string,
+): GraphObject | undefined {
   const fics = APP_FICS.exec(path);
   if (!APPS.test(path) && !SPS.test(path) && !fics) return undefined;
   const granted = [...caller.roles, ...caller.scopes];
@@ -29,14 +35,22 @@ export function readApplications(path: string, query: URLSearchParams, caller: G
   const apps = directory.apps ?? [];
   if (fics) {
     const app = apps.find((a) => objectId(a) === decodeURIComponent(fics[1]!));
-    if (!app) throw new GraphError(404, 'Request_ResourceNotFound', `Resource '${fics[1]}' does not exist or one of its queried reference-property objects are not present.`);
+    if (!app)
+      throw new GraphError(
+        404,
+        'Request_ResourceNotFound',
+        `Resource '${fics[1]}' does not exist or one of its queried reference-property objects are not present.`,
+      );
     const value = (app.federatedCredentials ?? []).map((f, i) => ({ id: derivedGuid(`fic:${app.appId}:${i}`), name: `fic-${i}`, ...f }));
     return { '@odata.context': `${baseUrl}/v1.0/$metadata#applications('${objectId(app)}')/federatedIdentityCredentials`, value };
   }
   const appId = filterAppId(query);
   const matching = apps.filter((a) => !appId || a.appId.toLowerCase() === appId.toLowerCase());
   if (SPS.test(path)) {
-    return { '@odata.context': `${baseUrl}/v1.0/$metadata#servicePrincipals`, value: matching.map((a) => ({ id: servicePrincipalId(a), appId: a.appId, displayName: a.displayName })) };
+    return {
+      '@odata.context': `${baseUrl}/v1.0/$metadata#servicePrincipals`,
+      value: matching.map((a) => ({ id: servicePrincipalId(a), appId: a.appId, displayName: a.displayName })),
+    };
   }
   return { '@odata.context': `${baseUrl}/v1.0/$metadata#applications`, value: matching.map(toGraphApplication) };
 }
@@ -65,8 +79,18 @@ function toGraphApplication(app: AppRegistration): GraphObject {
     api: {
       // Graph shows null for the default (v1), as Entra stores it.
       requestedAccessTokenVersion: app.requestedAccessTokenVersion ?? null,
-      oauth2PermissionScopes: (app.exposedScopes ?? []).map((value) => ({ id: derivedGuid(`scope:${app.appId}:${value}`), value, type: 'User', isEnabled: true })),
+      oauth2PermissionScopes: (app.exposedScopes ?? []).map((value) => ({
+        id: derivedGuid(`scope:${app.appId}:${value}`),
+        value,
+        type: 'User',
+        isEnabled: true,
+      })),
     },
-    appRoles: (app.appRoles ?? []).map((r) => ({ id: derivedGuid(`role:${app.appId}:${r.value}`), value: r.value, allowedMemberTypes: r.allowedMemberTypes, isEnabled: true })),
+    appRoles: (app.appRoles ?? []).map((r) => ({
+      id: derivedGuid(`role:${app.appId}:${r.value}`),
+      value: r.value,
+      allowedMemberTypes: r.allowedMemberTypes,
+      isEnabled: true,
+    })),
   };
 }

@@ -6,9 +6,7 @@ import { InvalidAuthenticationTokenError } from './errors.js';
 export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/', GRAPH_APP_ID] as const;
 
 /** Which Entra the Graph emulator trusts: the Entra emulator (found by discovery), or explicit values. */
-export type TrustedIssuer =
-  | { url: string; tenantId: string }
-  | { issuer: string | string[]; jwksUri: string; tenantId?: string };
+export type TrustedIssuer = { url: string; tenantId: string } | { issuer: string | string[]; jwksUri: string; tenantId?: string };
 
 export interface GraphCaller {
   oid: string;

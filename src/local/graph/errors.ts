@@ -66,10 +66,6 @@ export class BadRequestError extends GraphError {
 
 export class ResourceNotFoundError extends GraphError {
   constructor(resource: string) {
-    super(
-      404,
-      'Request_ResourceNotFound',
-      `Resource '${resource}' does not exist or one of its queried reference-property objects are not present.`,
-    );
+    super(404, 'Request_ResourceNotFound', `Resource '${resource}' does not exist or one of its queried reference-property objects are not present.`);
   }
 }

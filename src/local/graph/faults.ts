@@ -81,8 +81,7 @@ export class FaultInjector {
     entry.remaining -= 1;
     if (entry.remaining <= 0) this.pending = this.pending.filter((p) => p !== entry);
     const { status, code, message, retryAfterSeconds } = entry.spec;
-    const headers: Record<string, string> =
-      status === 403 ? {} : { 'Retry-After': String(retryAfterSeconds ?? 2) };
+    const headers: Record<string, string> = status === 403 ? {} : { 'Retry-After': String(retryAfterSeconds ?? 2) };
     return new GraphError(status, code ?? DEFAULTS[status].code, message ?? DEFAULTS[status].message, headers);
   }
 }

@@ -98,8 +98,7 @@ export async function startGraphEmulator(options: GraphEmulatorOptions): Promise
     handle(req, ids).then(
       (body) => send(res, 200, body, {}, ids),
       (err: unknown) => {
-        const error =
-          err instanceof GraphError ? err : new GraphError(500, 'generalException', 'An unexpected error occurred.');
+        const error = err instanceof GraphError ? err : new GraphError(500, 'generalException', 'An unexpected error occurred.');
         send(res, error.status, error.toResponseObject(ids), error.headers, ids);
       },
     );

@@ -13,9 +13,24 @@ import { AuthorizationRequestDeniedError, BadRequestError, GraphError } from './
 import { normalizePath } from './faults.js';
 
 /** Delegated scopes that let a caller read its own profile (`User.Read` or broader). */
-const READ_SELF_SCOPES = ['User.Read', 'User.ReadWrite', 'User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Directory.AccessAsUser.All'];
+const READ_SELF_SCOPES = [
+  'User.Read',
+  'User.ReadWrite',
+  'User.Read.All',
+  'User.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+  'Directory.AccessAsUser.All',
+];
 /** Delegated scopes that let a caller read groups in full (not only their ids). */
-const READ_GROUP_SCOPES = ['GroupMember.Read.All', 'Group.Read.All', 'Group.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All', 'Directory.AccessAsUser.All'];
+const READ_GROUP_SCOPES = [
+  'GroupMember.Read.All',
+  'Group.Read.All',
+  'Group.ReadWrite.All',
+  'Directory.Read.All',
+  'Directory.ReadWrite.All',
+  'Directory.AccessAsUser.All',
+];
 
 export interface ResourceRequest {
   /** Path without the query, e.g. `/v1.0/me`. */
@@ -62,8 +77,7 @@ function checkMemberGroups({ body, user, baseUrl }: ResourceRequest): GraphObjec
   return { '@odata.context': `${baseUrl}/v1.0/$metadata#Collection(Edm.String)`, value: ids.filter((id) => member.has(id.toLowerCase())) };
 }
 
-const hasAny = (scopes: string[], wanted: readonly string[]) =>
-  scopes.some((s) => wanted.some((w) => w.toLowerCase() === s.toLowerCase()));
+const hasAny = (scopes: string[], wanted: readonly string[]) => scopes.some((s) => wanted.some((w) => w.toLowerCase() === s.toLowerCase()));
 
 /** What Graph says to a `/me` call that cannot be answered for this caller. */
 export function requireDelegatedScope(caller: GraphCaller, resource: Resource): void {
@@ -77,9 +91,7 @@ function me({ query, user, baseUrl }: ResourceRequest): GraphObject {
   const full = toGraphUser(user);
   const selected = parseSelect(query, USER_PROPERTIES, 'microsoft.graph.user');
   const properties = selected ?? USER_DEFAULT_PROPERTIES;
-  const context = selected
-    ? `${baseUrl}/v1.0/$metadata#users(${selected.join(',')})/$entity`
-    : `${baseUrl}/v1.0/$metadata#users/$entity`;
+  const context = selected ? `${baseUrl}/v1.0/$metadata#users(${selected.join(',')})/$entity` : `${baseUrl}/v1.0/$metadata#users/$entity`;
   return { '@odata.context': context, ...pick(full, properties) };
 }
 
@@ -87,7 +99,11 @@ function memberOf({ query, user, caller, directory, baseUrl }: ResourceRequest):
   const full = hasAny(caller.scopes, READ_GROUP_SCOPES);
   const selected = parseSelect(query, GROUP_PROPERTIES, 'microsoft.graph.directoryObject');
   const value = (user.groups ?? []).map((id) => {
-    const group = toGraphGroup(id, directory.groups.find((g) => g.id === id), full);
+    const group = toGraphGroup(
+      id,
+      directory.groups.find((g) => g.id === id),
+      full,
+    );
     return selected ? { '@odata.type': group['@odata.type'], ...pick(group, selected) } : group;
   });
   return { '@odata.context': `${baseUrl}/v1.0/$metadata#directoryObjects`, value };
@@ -100,8 +116,11 @@ function memberOf({ query, user, caller, directory, baseUrl }: ResourceRequest):
 function parseSelect(query: URLSearchParams, known: readonly string[], type: string): string[] | undefined {
   const raw = query.get('$select') ?? query.get('select');
   if (raw === null) return undefined;
-  const names = raw.split(',').map((s) => s.trim()).filter(Boolean);
-  if (names.length === 0) throw new BadRequestError("Invalid $select: the query option must name at least one property.");
+  const names = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean);
+  if (names.length === 0) throw new BadRequestError('Invalid $select: the query option must name at least one property.');
   return [...new Set(names)].map((name) => {
     const property = known.find((k) => k.toLowerCase() === name.toLowerCase());
     if (!property) throw new BadRequestError(`Could not find a property named '${name}' on type '${type}'.`);

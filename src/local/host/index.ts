@@ -75,7 +75,10 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   const url = `http://${urlHost(hostname)}:${port}`;
   // Not a URL: the gateway's URLs (its issuer, http://localhost:…) are the banner's; a copied
   // http://127.0.0.1 URL would fail the clients' resource and issuer checks.
-  log('information', `Local Functions host listening on ${hostname}:${port} (${runtime.httpFunctions.length} HTTP functions, ${runtime.tools.length} MCP tools)`);
+  log(
+    'information',
+    `Local Functions host listening on ${hostname}:${port} (${runtime.httpFunctions.length} HTTP functions, ${runtime.tools.length} MCP tools)`,
+  );
   return {
     url,
     port,
@@ -104,7 +107,6 @@ function listen(server: http.Server, port: number, hostname: string): Promise<vo
     });
   });
 }
-
 
 function urlHost(hostname: string): string {
   if (hostname === '0.0.0.0') return '127.0.0.1';

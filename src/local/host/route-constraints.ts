@@ -17,12 +17,27 @@ const simple: Record<string, Constraint> = {
 };
 
 const parameterised: Record<string, (args: string[]) => Constraint> = {
-  maxlength: ([n]) => (v) => v.length <= int(n),
-  minlength: ([n]) => (v) => v.length >= int(n),
+  maxlength:
+    ([n]) =>
+    (v) =>
+      v.length <= int(n),
+  minlength:
+    ([n]) =>
+    (v) =>
+      v.length >= int(n),
   length: ([a, b]) => (b === undefined ? (v) => v.length === int(a) : (v) => v.length >= int(a) && v.length <= int(b)),
-  min: ([n]) => (v) => simple.long!(v) && Number(v) >= int(n),
-  max: ([n]) => (v) => simple.long!(v) && Number(v) <= int(n),
-  range: ([a, b]) => (v) => simple.long!(v) && inRange(Number(v), int(a), int(b)),
+  min:
+    ([n]) =>
+    (v) =>
+      simple.long!(v) && Number(v) >= int(n),
+  max:
+    ([n]) =>
+    (v) =>
+      simple.long!(v) && Number(v) <= int(n),
+  range:
+    ([a, b]) =>
+    (v) =>
+      simple.long!(v) && inRange(Number(v), int(a), int(b)),
   // Unanchored and case-insensitive, as ASP.NET's RegexRouteConstraint.
   regex: ([pattern]) => {
     const re = new RegExp(pattern ?? '', 'i');

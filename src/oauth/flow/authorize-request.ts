@@ -1,12 +1,6 @@
 import type { AuthorizationRequest } from '../../store/authorizations.js';
 import type { RegisteredClient } from '../client.js';
-import {
-  InvalidClientError,
-  InvalidRequestError,
-  OAuthError,
-  UnauthorizedClientError,
-  UnsupportedResponseTypeError,
-} from '../errors.js';
+import { InvalidClientError, InvalidRequestError, OAuthError, UnauthorizedClientError, UnsupportedResponseTypeError } from '../errors.js';
 import { isWellFormedCodeChallenge, PKCE_METHOD } from '../pkce.js';
 import { findMatchingRedirectUri } from '../redirect-uri.js';
 import { DEFAULT_SCOPES, parseScope, resolveRequestedScopes } from '../scopes.js';
@@ -68,11 +62,7 @@ function single(query: URLSearchParams, name: string): string | undefined {
  * redirect URI (failures throw `UntrustedRedirectError`), then everything else (failures throw
  * `ClientRedirectError` carrying where to send them).
  */
-export async function validateAuthorizationRequest(
-  query: URLSearchParams,
-  clients: ClientLookup,
-  mcpResource: string,
-): Promise<ValidatedAuthorization> {
+export async function validateAuthorizationRequest(query: URLSearchParams, clients: ClientLookup, mcpResource: string): Promise<ValidatedAuthorization> {
   const { client, redirectUri, registeredRedirectUri } = await trustClientAndRedirect(query, clients);
   const consentKey = { clientId: client.clientId, redirectUri: registeredRedirectUri };
   let clientState: string | undefined;

@@ -61,11 +61,7 @@ function presented(authorization: string | null, form: URLSearchParams): Present
  * their secret (`client_secret_basic` or `client_secret_post`); public clients (`none`) must not
  * present one, since a secret they hold is not a secret. Every failure is `invalid_client` (401).
  */
-export async function authenticateClient(
-  authorization: string | null,
-  form: URLSearchParams,
-  clients: ClientLookup,
-): Promise<RegisteredClient> {
+export async function authenticateClient(authorization: string | null, form: URLSearchParams, clients: ClientLookup): Promise<RegisteredClient> {
   const credentials = presented(authorization, form);
   let client: RegisteredClient | undefined;
   try {
@@ -83,7 +79,10 @@ export async function authenticateClient(
       throw new ClientAuthenticationError('The client secret is wrong.', credentials.basic);
     }
   } else if (credentials.secret !== undefined) {
-    throw new ClientAuthenticationError('This client is registered as public (token_endpoint_auth_method "none") and must not send a client secret.', credentials.basic);
+    throw new ClientAuthenticationError(
+      'This client is registered as public (token_endpoint_auth_method "none") and must not send a client secret.',
+      credentials.basic,
+    );
   }
   return client;
 }

@@ -3,12 +3,7 @@
  * the registered redirect URI's own query, the client's `state` echoed exactly when it sent one, and
  * `iss` (RFC 9207) so a client talking to several servers can tell whose response this is.
  */
-export function clientRedirectUrl(
-  redirectUri: string,
-  params: Record<string, string>,
-  clientState: string | undefined,
-  issuer: string,
-): string {
+export function clientRedirectUrl(redirectUri: string, params: Record<string, string>, clientState: string | undefined, issuer: string): string {
   const url = new URL(redirectUri);
   for (const [name, value] of Object.entries(params)) url.searchParams.set(name, value);
   if (clientState !== undefined) url.searchParams.set('state', clientState);

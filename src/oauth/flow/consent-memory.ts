@@ -36,12 +36,7 @@ export async function isConsentRemembered(
   return scopes.every((s) => approved.includes(s));
 }
 
-export async function rememberConsent(
-  codec: SignedValueCodec,
-  key: ConsentKey,
-  scopes: readonly string[],
-  nowMs: number,
-): Promise<Cookie> {
+export async function rememberConsent(codec: SignedValueCodec, key: ConsentKey, scopes: readonly string[], nowMs: number): Promise<Cookie> {
   const value = await codec.sign('consent', { cid: key.clientId, ru: key.redirectUri, scp: [...scopes] }, CONSENT_TTL_SECONDS, nowMs);
   return hostCookie(cookieName(key), value, CONSENT_TTL_SECONDS);
 }

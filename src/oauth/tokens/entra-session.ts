@@ -70,11 +70,7 @@ export interface RenewalContext {
  * written with `IfMatch`. On a conflict the grant is read again: if another writer already renewed,
  * its tokens are used; otherwise ours are written onto the newer version, without asking Entra twice.
  */
-export async function currentEntraAccessToken(
-  context: RenewalContext,
-  start: Versioned<GrantRecord>,
-  dataKey: Uint8Array,
-): Promise<EntraAccessToken> {
+export async function currentEntraAccessToken(context: RenewalContext, start: Versioned<GrantRecord>, dataKey: Uint8Array): Promise<EntraAccessToken> {
   let grant = start;
   let renewed: SealedEntraTokens | undefined;
   let renewedTokens: EntraTokenSet | undefined;

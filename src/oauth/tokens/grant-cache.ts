@@ -34,11 +34,7 @@ export class GrantCache {
    * flight wait for that read. A `delete` during the read keeps its result out of the cache, so a
    * revocation is never overwritten by the older copy.
    */
-  load(
-    grantId: string,
-    now: () => number,
-    read: () => Promise<Versioned<GrantRecord> | undefined>,
-  ): Promise<Versioned<GrantRecord> | undefined> {
+  load(grantId: string, now: () => number, read: () => Promise<Versioned<GrantRecord> | undefined>): Promise<Versioned<GrantRecord> | undefined> {
     const cached = this.get(grantId, now());
     if (cached) return Promise.resolve(cached);
     const pending = this.inflight.get(grantId);

@@ -51,11 +51,7 @@ export async function mintTokens(issuer: TokenIssuer, grantId: string, dataKey: 
 }
 
 /** The refresh_token grant; see `GrantService.refresh` for the contract. */
-export async function refreshGrant(
-  issuer: TokenIssuer,
-  refreshToken: string,
-  params: { clientId: string; scope?: string },
-): Promise<TokenResponse> {
+export async function refreshGrant(issuer: TokenIssuer, refreshToken: string, params: { clientId: string; scope?: string }): Promise<TokenResponse> {
   if (!isWellFormedSecret(refreshToken)) throw new InvalidGrantError('The refresh token is malformed.');
   const tokenHash = hashSecret(refreshToken);
   const index = await issuer.refreshTokens.find(tokenHash, issuer.now());
@@ -129,10 +125,7 @@ async function newRefreshToken(issuer: TokenIssuer, grant: GrantRecord, dataKey:
   const token = newSecret();
   const at = issuer.now();
   const slot: RefreshSlot = { hash: hashSecret(token), wrappedKey: await wrapDataKey(dataKey, token, 'refresh-token'), issuedAt: at };
-  await issuer.refreshTokens.create(
-    { id: slot.hash, grantId: grant.id, clientId: grant.clientId, issuedAt: at, expiresAt: at + issuer.refreshTtlMs },
-    at,
-  );
+  await issuer.refreshTokens.create({ id: slot.hash, grantId: grant.id, clientId: grant.clientId, issuedAt: at, expiresAt: at + issuer.refreshTtlMs }, at);
   return { token, slot };
 }
 

@@ -38,9 +38,7 @@ Client ID: <code>${escapeHtml(c.clientId)}</code></p>
 </li>`,
   );
   const list =
-    rows.length > 0
-      ? `<ul class="clients" aria-label="Connected MCP clients">\n${rows.join('\n')}\n</ul>`
-      : '<p>No MCP client holds access for you.</p>';
+    rows.length > 0 ? `<ul class="clients" aria-label="Connected MCP clients">\n${rows.join('\n')}\n</ul>` : '<p>No MCP client holds access for you.</p>';
   return renderPage(
     'Your MCP clients',
     `<h1>Your MCP clients</h1>

@@ -18,7 +18,7 @@ export interface ConsentView {
 }
 
 const SCOPE_TEXT: Record<string, string> = {
-  [SCOPE_TOOLS]: 'Use this server\'s MCP tools as you, including reading your profile from Microsoft 365.',
+  [SCOPE_TOOLS]: "Use this server's MCP tools as you, including reading your profile from Microsoft 365.",
   [SCOPE_ADMIN]:
     'Use its administrative tools — granted only if your account holds the MCP.Admin role or an administrative group permission; otherwise left out, and everything else still works.',
 };
@@ -37,9 +37,7 @@ export function renderConsentPage(view: ConsentView): string {
     : `<p class="warn">This application registered itself; its name is not verified. Continue only if you started this from an application you trust.</p>`;
   // Under the "not verified" warning, Enter must not approve: the safe answer has the focus.
   const focus = (decision: 'approve' | 'deny') => ((decision === 'approve') === Boolean(view.verifiedDomain) ? ' autofocus' : '');
-  const scopes = view.scopes
-    .map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`)
-    .join('\n');
+  const scopes = view.scopes.map((s) => `<li><code>${escapeHtml(s)}</code>: ${escapeHtml(SCOPE_TEXT[s] ?? s)}</li>`).join('\n');
   return renderPage(
     `Allow ${view.clientName}?`,
     `<h1 id="consent-title">Allow <span>${name}</span> to access ${escapeHtml(view.gatewayHost)}?</h1>

@@ -133,7 +133,7 @@ describe('Entra emulator: Conditional Access, sessions, consent, assignment and 
       expect(r.body).toMatchObject({ error: 'interaction_required', error_codes: [50079] });
     });
 
-    test('a blocking policy: Entra\'s error page at sign-in, AADSTS53003 with suberror message_only at the token endpoint', async () => {
+    test("a blocking policy: Entra's error page at sign-in, AADSTS53003 with suberror message_only at the token endpoint", async () => {
       const api = await tokens();
       entra.directory.conditionalAccess.push({ id: POLICY, users: [ADELE.oid], grant: 'block' });
       const page = await password(authorize());
@@ -169,7 +169,14 @@ describe('Entra emulator: Conditional Access, sessions, consent, assignment and 
 
   describe('consent and assignment', () => {
     const clientAuthorize = (params: Record<string, string> = {}) =>
-      authorizeUrl(entra, { client_id: CLIENT_APP, redirect_uri: CLIENT_REDIRECT, response_type: 'code', scope: 'https://graph.microsoft.com/User.Read openid', state: 'c', ...params });
+      authorizeUrl(entra, {
+        client_id: CLIENT_APP,
+        redirect_uri: CLIENT_REDIRECT,
+        response_type: 'code',
+        scope: 'https://graph.microsoft.com/User.Read openid',
+        state: 'c',
+        ...params,
+      });
 
     test('an interactive sign-in without consent shows the consent step; Cancel → access_denied, error_subcode=cancel, AADSTS65004', async () => {
       const url = clientAuthorize();
@@ -185,7 +192,7 @@ describe('Entra emulator: Conditional Access, sessions, consent, assignment and 
       expect(q.get('error_codes')).toBeNull();
     });
 
-    test('Accept grants the user\'s consent: a code now, and the next sign-in asks nothing', async () => {
+    test("Accept grants the user's consent: a code now, and the next sign-in asks nothing", async () => {
       const url = clientAuthorize({ login_hint: ADMIN.username });
       const consent = await password(url, ADMIN.username);
       const accepted = await post(url, consent.html!, { consent: 'accept' });
@@ -211,7 +218,7 @@ describe('Entra emulator: Conditional Access, sessions, consent, assignment and 
       expect(q.get('error_description')).toMatch(/^AADSTS650053: /);
     });
 
-    test('appRoleAssignmentRequired: a user holding none of the app\'s roles gets access_denied AADSTS50105; an assigned one signs in', async () => {
+    test("appRoleAssignmentRequired: a user holding none of the app's roles gets access_denied AADSTS50105; an assigned one signs in", async () => {
       const app = entra.directory.apps.find((a) => a.appId === GW)!;
       const extra = { oid: 'aaaaaaaa-0000-4000-8000-0000000000ff', username: 'guest@contoso.test', name: 'Guest', password: LOCAL_PASSWORD };
       entra.directory.users.push(extra);

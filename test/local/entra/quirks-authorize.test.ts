@@ -17,7 +17,11 @@ function expectEntraRedirectError(location: URL | undefined, error: string, code
   expect(`${location!.origin}${location!.pathname}`).toBe(GATEWAY_CALLBACK);
   expect(q.get('code')).toBeNull();
   expect(q.get('error')).toBe(error);
-  expect(q.get('error_description')).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`));
+  expect(q.get('error_description')).toMatch(
+    new RegExp(
+      `^AADSTS${code}: .+\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
+    ),
+  );
   expect(q.get('error_uri')).toMatch(new RegExp(`/error\\?code=${code}$`));
   expect(q.get('state')).toBe(state);
   // Only Entra's redirect parameters: error_codes, trace_id & co. are token-endpoint JSON only.
@@ -49,7 +53,7 @@ describe('Entra quirks at the authorize endpoint (design section 1)', () => {
     expect(meta.authorization_endpoint).toBe(`${entra.url}/${entra.tenantId}/oauth2/v2.0/authorize`);
   });
 
-  test('row 3: `resource` that is not the scopes\' resource → redirect invalid_target AADSTS9010010', async () => {
+  test("row 3: `resource` that is not the scopes' resource → redirect invalid_target AADSTS9010010", async () => {
     const r = await open(authorizeUrl(entra, { ...base, scope: `${API_SCOPE} openid`, resource: 'http://localhost:7071/mcp' }));
     expect(r.status).toBe(302);
     expectEntraRedirectError(r.location, 'invalid_target', 9010010);
@@ -113,7 +117,11 @@ describe('Entra quirks at the authorize endpoint (design section 1)', () => {
   });
 
   test('scopes of two resources are allowed at authorize (consent up front); the token request is what fails', async () => {
-    const r = await signIn(authorizeUrl(entra, { ...base, scope: `${API_SCOPE} https://graph.microsoft.com/User.Read` }), LOCAL_USERS[0].username, LOCAL_PASSWORD);
+    const r = await signIn(
+      authorizeUrl(entra, { ...base, scope: `${API_SCOPE} https://graph.microsoft.com/User.Read` }),
+      LOCAL_USERS[0].username,
+      LOCAL_PASSWORD,
+    );
     expect(r.location?.searchParams.get('code')).toBeTruthy();
   });
 

@@ -16,7 +16,11 @@ function expectEntraError(r: { status: number; body: Record<string, unknown> }, 
   expect(r.status).toBe(status);
   expect(r.body.error).toBe(error);
   expect(r.body.error_codes).toEqual([code]);
-  expect(r.body.error_description).toMatch(new RegExp(`^AADSTS${code}: .+\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`));
+  expect(r.body.error_description).toMatch(
+    new RegExp(
+      `^AADSTS${code}: .+\\r\\nTrace ID: [0-9a-f-]{36}\\r\\nCorrelation ID: [0-9a-f-]{36}\\r\\nTimestamp: \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ$`,
+    ),
+  );
   expect(r.body).toEqual(expect.objectContaining({ trace_id: expect.any(String), correlation_id: expect.any(String), timestamp: expect.any(String) }));
   expect(r.body.error_uri).toMatch(new RegExp(`/error\\?code=${code}$`));
 }
@@ -30,8 +34,19 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
       now: () => nowMs,
       directory: {
         apps: [
-          { appId: V1_API, displayName: 'Legacy API', identifierUris: [`api://${V1_API}`], exposedScopes: ['read'], preAuthorizedApplications: [{ appId: GW, scopes: ['read'] }] },
-          { appId: SPA_APP, displayName: 'A SPA', spa: { redirectUris: [SPA_REDIRECT] }, consentedPermissions: [{ resourceAppId: GW, scopes: ['access_as_user'] }] },
+          {
+            appId: V1_API,
+            displayName: 'Legacy API',
+            identifierUris: [`api://${V1_API}`],
+            exposedScopes: ['read'],
+            preAuthorizedApplications: [{ appId: GW, scopes: ['read'] }],
+          },
+          {
+            appId: SPA_APP,
+            displayName: 'A SPA',
+            spa: { redirectUris: [SPA_REDIRECT] },
+            consentedPermissions: [{ resourceAppId: GW, scopes: ['access_as_user'] }],
+          },
         ],
       },
     });
@@ -40,28 +55,48 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
 
   /** Signs Adele in and returns the code (authorize params may add PKCE etc.). */
   async function code(scope: string, extra: Record<string, string> = {}, clientId: string = GW, redirectUri: string = GATEWAY_CALLBACK): Promise<string> {
-    const r = await signIn(authorizeUrl(entra, { client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope, ...extra }), LOCAL_USERS[0].username, LOCAL_PASSWORD);
+    const r = await signIn(
+      authorizeUrl(entra, { client_id: clientId, redirect_uri: redirectUri, response_type: 'code', scope, ...extra }),
+      LOCAL_USERS[0].username,
+      LOCAL_PASSWORD,
+    );
     const c = r.location?.searchParams.get('code');
     if (!c) throw new Error(`no code: ${r.location?.searchParams.get('error_description') ?? r.status}`);
     return c;
   }
 
   const redeem = (c: string, scope: string, extra: Record<string, string> = {}, headers: Record<string, string> = {}) =>
-    tokenRequest(entra, { grant_type: 'authorization_code', client_id: GW, client_secret: SECRET, code: c, redirect_uri: GATEWAY_CALLBACK, scope, ...extra }, headers);
+    tokenRequest(
+      entra,
+      { grant_type: 'authorization_code', client_id: GW, client_secret: SECRET, code: c, redirect_uri: GATEWAY_CALLBACK, scope, ...extra },
+      headers,
+    );
 
   test('rows 4 and 11: api:// scope for the app itself works at sign-in but its refresh fails with AADSTS90009; the GUID form refreshes', async () => {
     const viaUri = await redeem(await code(`${URI_SCOPE} offline_access`), URI_SCOPE);
     expect(viaUri.status).toBe(200);
-    const refresh = await tokenRequest(entra, { grant_type: 'refresh_token', client_id: GW, client_secret: SECRET, refresh_token: viaUri.body.refresh_token as string, scope: URI_SCOPE });
+    const refresh = await tokenRequest(entra, {
+      grant_type: 'refresh_token',
+      client_id: GW,
+      client_secret: SECRET,
+      refresh_token: viaUri.body.refresh_token as string,
+      scope: URI_SCOPE,
+    });
     expectEntraError(refresh, 400, 'invalid_request', 90009);
 
     const viaGuid = await redeem(await code(`${GUID_SCOPE} offline_access`), GUID_SCOPE);
-    const ok = await tokenRequest(entra, { grant_type: 'refresh_token', client_id: GW, client_secret: SECRET, refresh_token: viaGuid.body.refresh_token as string, scope: GUID_SCOPE });
+    const ok = await tokenRequest(entra, {
+      grant_type: 'refresh_token',
+      client_id: GW,
+      client_secret: SECRET,
+      refresh_token: viaGuid.body.refresh_token as string,
+      scope: GUID_SCOPE,
+    });
     expect(ok.status).toBe(200);
     expect(ok.body.refresh_token).toBeTruthy();
   });
 
-  test('row 8: the issuer follows the resource app\'s requestedAccessTokenVersion', async () => {
+  test("row 8: the issuer follows the resource app's requestedAccessTokenVersion", async () => {
     const v2 = await redeem(await code(GUID_SCOPE), GUID_SCOPE);
     expect(decodeJwt(v2.body.access_token as string)).toMatchObject({ iss: entra.issuerV2, ver: '2.0' });
     const v1 = await redeem(await code(`${V1_API}/read`), `${V1_API}/read`);
@@ -84,7 +119,11 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
 
   test('row 6: a SPA code redeemed without PKCE → AADSTS9002325; a web code redeemed cross-origin → AADSTS9002326', async () => {
     const spaCode = await code(GUID_SCOPE, {}, SPA_APP, SPA_REDIRECT);
-    const spa = await tokenRequest(entra, { grant_type: 'authorization_code', client_id: SPA_APP, code: spaCode, redirect_uri: SPA_REDIRECT, scope: GUID_SCOPE }, { origin: 'http://localhost:5173' });
+    const spa = await tokenRequest(
+      entra,
+      { grant_type: 'authorization_code', client_id: SPA_APP, code: spaCode, redirect_uri: SPA_REDIRECT, scope: GUID_SCOPE },
+      { origin: 'http://localhost:5173' },
+    );
     expectEntraError(spa, 400, 'invalid_request', 9002325);
     const web = await redeem(await code(GUID_SCOPE), GUID_SCOPE, {}, { origin: 'http://localhost:6274' });
     expectEntraError(web, 400, 'invalid_request', 9002326);
@@ -93,7 +132,11 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
   test('a SPA code with PKCE, redeemed cross-origin without a secret, works', async () => {
     const verifier = generateRandomCodeVerifier();
     const c = await code(GUID_SCOPE, { code_challenge: await calculatePKCECodeChallenge(verifier), code_challenge_method: 'S256' }, SPA_APP, SPA_REDIRECT);
-    const r = await tokenRequest(entra, { grant_type: 'authorization_code', client_id: SPA_APP, code: c, redirect_uri: SPA_REDIRECT, scope: GUID_SCOPE, code_verifier: verifier }, { origin: 'http://localhost:5173' });
+    const r = await tokenRequest(
+      entra,
+      { grant_type: 'authorization_code', client_id: SPA_APP, code: c, redirect_uri: SPA_REDIRECT, scope: GUID_SCOPE, code_verifier: verifier },
+      { origin: 'http://localhost:5173' },
+    );
     expect(r.status).toBe(200);
     expect(decodeJwt(r.body.access_token as string)).toMatchObject({ azp: SPA_APP, azpacr: '0', aud: GW });
   });
@@ -135,7 +178,12 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
   });
 
   test('AADSTS700016: an unknown client at the token endpoint', async () => {
-    const r = await tokenRequest(entra, { grant_type: 'client_credentials', client_id: '77777777-7777-4777-8777-777777777777', client_secret: 'x', scope: `${GW}/.default` });
+    const r = await tokenRequest(entra, {
+      grant_type: 'client_credentials',
+      client_id: '77777777-7777-4777-8777-777777777777',
+      client_secret: 'x',
+      scope: `${GW}/.default`,
+    });
     expectEntraError(r, 400, 'unauthorized_client', 700016);
   });
 
@@ -180,11 +228,18 @@ describe('Entra quirks at the token endpoint (design section 1)', () => {
     expect(ok.status).toBe(200);
     expectEntraError(await redeem(await code(GUID_SCOPE), GUID_SCOPE, { resource: GW }), 400, 'invalid_target', 9010010);
     const t = await redeem(await code(`${GUID_SCOPE} offline_access`), GUID_SCOPE);
-    const viaRefresh = await tokenRequest(entra, { grant_type: 'refresh_token', client_id: GW, client_secret: SECRET, refresh_token: t.body.refresh_token as string, scope: GUID_SCOPE, resource: 'https://graph.microsoft.com' });
+    const viaRefresh = await tokenRequest(entra, {
+      grant_type: 'refresh_token',
+      client_id: GW,
+      client_secret: SECRET,
+      refresh_token: t.body.refresh_token as string,
+      scope: GUID_SCOPE,
+      resource: 'https://graph.microsoft.com',
+    });
     expectEntraError(viaRefresh, 400, 'invalid_target', 9010010);
   });
 
-  test('row 11: a refresh without `scope` of the app\'s own grant is AADSTS90009 (even for the GUID form)', async () => {
+  test("row 11: a refresh without `scope` of the app's own grant is AADSTS90009 (even for the GUID form)", async () => {
     const t = await redeem(await code(`${GUID_SCOPE} offline_access`), GUID_SCOPE);
     const r = await tokenRequest(entra, { grant_type: 'refresh_token', client_id: GW, client_secret: SECRET, refresh_token: t.body.refresh_token as string });
     expectEntraError(r, 400, 'invalid_request', 90009);

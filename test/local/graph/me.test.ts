@@ -112,7 +112,11 @@ describe('Graph emulator: /v1.0/me', () => {
 
   test('POST /me/checkMemberGroups answers which of at most 20 given group ids the user is a member of; GET is 405', async () => {
     const post = (body: unknown) =>
-      fetch(`${graph.url}/v1.0/me/checkMemberGroups`, { method: 'POST', headers: { Authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${graph.url}/v1.0/me/checkMemberGroups`, {
+        method: 'POST',
+        headers: { Authorization: `Bearer ${graphToken}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const other = '99999999-0000-4000-8000-0000000000aa';
     const r = await post({ groupIds: [other, adele.groups[0]!.toUpperCase()] });
     expect(r.status).toBe(200);

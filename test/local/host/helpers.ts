@@ -35,7 +35,10 @@ export async function* sseEvents(body: ReadableStream<Uint8Array>): AsyncGenerat
       buffer = buffer.slice(end + 2);
       const lines = block.split('\n');
       const event = lines.find((l) => l.startsWith('event: '))?.slice(7);
-      const data = lines.filter((l) => l.startsWith('data: ')).map((l) => l.slice(6)).join('\n');
+      const data = lines
+        .filter((l) => l.startsWith('data: '))
+        .map((l) => l.slice(6))
+        .join('\n');
       yield { event, data };
     }
   }

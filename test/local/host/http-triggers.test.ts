@@ -10,7 +10,12 @@ describe('local host: HTTP triggers', () => {
   afterAll(() => host.close());
 
   test('lists what the app registered', () => {
-    expect(host.functions).toEqual(expect.arrayContaining([{ name: 'echo', kind: 'http' }, { name: 'echoContext', kind: 'mcpTool' }]));
+    expect(host.functions).toEqual(
+      expect.arrayContaining([
+        { name: 'echo', kind: 'http' },
+        { name: 'echoContext', kind: 'mcpTool' },
+      ]),
+    );
     expect(host.url).toBe(`http://127.0.0.1:${host.port}`);
   });
 

@@ -27,11 +27,13 @@ function header(headers: Record<string, string>, name: string): string | undefin
   return Object.entries(headers).find(([k]) => k.toLowerCase() === name)?.[1];
 }
 
-const withFetchHeader = (name: string, value: string): typeof fetch => (input, init) => {
-  const headers = new Headers(init?.headers);
-  headers.set(name, value);
-  return fetch(input, { ...init, headers });
-};
+const withFetchHeader =
+  (name: string, value: string): typeof fetch =>
+  (input, init) => {
+    const headers = new Headers(init?.headers);
+    headers.set(name, value);
+    return fetch(input, { ...init, headers });
+  };
 
 describe('local host: MCP extension endpoints with the MCP SDK client', () => {
   let host: LocalHost;
@@ -96,7 +98,10 @@ describe('local host: MCP extension endpoints with the MCP SDK client', () => {
     });
 
     test('an unknown tool and missing required arguments are JSON-RPC -32602 errors', async () => {
-      await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toMatchObject({ code: -32602, message: expect.stringContaining("Unknown tool: 'nope'") });
+      await expect(client.callTool({ name: 'nope', arguments: {} })).rejects.toMatchObject({
+        code: -32602,
+        message: expect.stringContaining("Unknown tool: 'nope'"),
+      });
       await expect(client.callTool({ name: 'needs_two', arguments: { a: 'x', b: null } })).rejects.toMatchObject({
         code: -32602,
         message: expect.stringContaining('One or more required tool properties are missing values. Please provide: b'),

@@ -111,7 +111,11 @@ describe('local host: MCP extension wire facts (docs/local-host.md)', () => {
 
   test('SSE message endpoint: state errors are 400 with the extension texts; a live session gets 202 Accepted', async () => {
     const post = (query: string, body: unknown = { jsonrpc: '2.0', id: 1, method: 'ping' }) =>
-      fetch(`${host.url}/runtime/webhooks/mcp/message${query}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      fetch(`${host.url}/runtime/webhooks/mcp/message${query}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body),
+      });
     const missing = await post('');
     expect(missing.status).toBe(400);
     expect(await missing.json()).toBe('Missing service context. Please connect to the /sse endpoint to initiate your session.');
@@ -144,7 +148,12 @@ describe('local host: close', () => {
     expect((await events.next()).value?.event).toBe('endpoint');
     await host.close();
     // The stream ends (cleanly or by reset) instead of staying open.
-    await expect(events.next().then((r) => r.done, () => true)).resolves.toBe(true);
+    await expect(
+      events.next().then(
+        (r) => r.done,
+        () => true,
+      ),
+    ).resolves.toBe(true);
     const server = http.createServer();
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(host.port, '127.0.0.1', resolve));
     await new Promise((resolve) => server.close(resolve));

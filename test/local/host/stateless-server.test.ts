@@ -3,11 +3,7 @@ import { postMcp, sseEvents, startFixtureHost } from './helpers.js';
 
 /** The `echo_context` tool's view of one streamable POST, read from its single response event. */
 async function echo(host: LocalHost, id: number | string, message: string, headers: Record<string, string> = {}) {
-  const res = await postMcp(
-    host.url,
-    { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo_context', arguments: { message } } },
-    headers,
-  );
+  const res = await postMcp(host.url, { jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'echo_context', arguments: { message } } }, headers);
   expect(res.status).toBe(200);
   const events = [];
   for await (const e of sseEvents(res.body!)) events.push(e);
@@ -16,7 +12,12 @@ async function echo(host: LocalHost, id: number | string, message: string, heade
   const seen = JSON.parse(reply.result.content[0]!.text) as {
     toolInput: { arguments: { message: string }; clientinfo?: unknown; transport: { properties: { headers: Record<string, string> } } };
   };
-  return { id: reply.id, message: seen.toolInput.arguments.message, tag: seen.toolInput.transport.properties.headers['x-caller'], clientinfo: seen.toolInput.clientinfo };
+  return {
+    id: reply.id,
+    message: seen.toolInput.arguments.message,
+    tag: seen.toolInput.transport.properties.headers['x-caller'],
+    clientinfo: seen.toolInput.clientinfo,
+  };
 }
 
 describe('local host: one MCP server per host for every streamable POST', () => {

@@ -45,7 +45,9 @@ describe('managed identity endpoint emulator (App Service, api-version 2019-08-0
   });
 
   test('refuses another api-version, a missing resource, and an identity that does not exist', async () => {
-    expect((await request({ 'api-version': '2017-09-01', resource: 'api://AzureADTokenExchange', client_id: LOCAL_MANAGED_IDENTITY.clientId })).status).toBe(400);
+    expect((await request({ 'api-version': '2017-09-01', resource: 'api://AzureADTokenExchange', client_id: LOCAL_MANAGED_IDENTITY.clientId })).status).toBe(
+      400,
+    );
     expect((await request({ 'api-version': '2019-08-01', client_id: LOCAL_MANAGED_IDENTITY.clientId })).status).toBe(400);
     const unknown = await request({ 'api-version': '2019-08-01', resource: 'api://AzureADTokenExchange', client_id: '44444444-4444-4444-8444-444444444444' });
     expect(unknown.status).toBe(400);

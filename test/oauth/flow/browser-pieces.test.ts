@@ -159,7 +159,9 @@ describe('resource and client redirects', () => {
     expect(url.searchParams.get('a')).toBe('1');
     expect(url.searchParams.get('state')).toBe('x y&z');
     expect(url.searchParams.get('iss')).toBe('https://gw.example');
-    expect(new URL(clientRedirectUrl('http://127.0.0.1:5/cb', { error: 'access_denied' }, undefined, 'https://gw.example')).searchParams.has('state')).toBe(false);
+    expect(new URL(clientRedirectUrl('http://127.0.0.1:5/cb', { error: 'access_denied' }, undefined, 'https://gw.example')).searchParams.has('state')).toBe(
+      false,
+    );
   });
 
   test('hostCookie sets the __Host- attributes', () => {

@@ -10,7 +10,10 @@ describe('token endpoint: code expiry (injected clock)', () => {
 
   beforeAll(async () => {
     fixture = await startGrantsFixture();
-    clients = createCosmosClientStore({ container: fixture.harness.containers.clients, cimd: createCimdResolver({ allowLoopback: false, redirectUriAllowlist: [], clientNameAllowlist: [] }) });
+    clients = createCosmosClientStore({
+      container: fixture.harness.containers.clients,
+      cimd: createCimdResolver({ allowLoopback: false, redirectUriAllowlist: [], clientNameAllowlist: [] }),
+    });
     await clients.registerClient({
       clientId: CLIENT,
       source: 'dcr',
@@ -35,12 +38,21 @@ describe('token endpoint: code expiry (injected clock)', () => {
     const request = new Request('http://localhost:7071/token', {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ grant_type: 'authorization_code', code: flow.code, code_verifier: flow.codeVerifier, redirect_uri: REDIRECT, client_id: CLIENT }),
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code: flow.code,
+        code_verifier: flow.codeVerifier,
+        redirect_uri: REDIRECT,
+        client_id: CLIENT,
+      }),
     });
     const deps = { config: { mcpResource: fixture.harness.config.mcpResource }, clients, grants };
     return handleToken(request as unknown as Parameters<typeof handleToken>[0], deps).then(
       (response) => ({ status: response.status, body: response.jsonBody as Record<string, unknown> }),
-      (err: { status: number; errorCode: string; description: string }) => ({ status: err.status, body: { error: err.errorCode, error_description: err.description } }),
+      (err: { status: number; errorCode: string; description: string }) => ({
+        status: err.status,
+        body: { error: err.errorCode, error_description: err.description },
+      }),
     );
   }
 

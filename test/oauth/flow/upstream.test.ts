@@ -64,7 +64,10 @@ describe('Entra upstream (MSAL, confidential client)', () => {
     const { upstream } = upstreamFor({ ENTRA_CLIENT_SECRET: 'wrong-secret' });
     const pkce = await createPkcePair();
     const code = await entraCode(await upstream.authorizationUrl({ state: 's', codeChallenge: pkce.codeChallenge }));
-    const failure = await upstream.redeemCode({ code, codeVerifier: pkce.codeVerifier }).then(() => undefined, (err: unknown) => err);
+    const failure = await upstream.redeemCode({ code, codeVerifier: pkce.codeVerifier }).then(
+      () => undefined,
+      (err: unknown) => err,
+    );
     const explained = explainMsalError(failure, GATEWAY_CALLBACK);
     expect(explained.code).toBe('7000215');
     expect(explained.error).toBe('server_error');

@@ -19,7 +19,10 @@ function codec(keyRing = [KEY_1], overrides: { issuer?: string; audience?: strin
 }
 
 async function refusal(promise: Promise<unknown>): Promise<InvalidTokenError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(InvalidTokenError);
   return err as InvalidTokenError;
 }
@@ -32,8 +35,15 @@ describe('access token (JWE on the key ring)', () => {
     const verified = await codec().verify(token, clock.nowMs + 1000);
     expect(verified.claims).toEqual(claims);
     expect(verified.claims).toMatchObject({
-      iss: ISSUER, aud: AUDIENCE, sub: input.sub, tid: input.tid, client_id: 'client-1', sid: 'grant-1',
-      scope: 'mcp:tools openid', iat: Math.floor(clock.nowMs / 1000), exp: Math.floor(clock.nowMs / 1000) + 3600,
+      iss: ISSUER,
+      aud: AUDIENCE,
+      sub: input.sub,
+      tid: input.tid,
+      client_id: 'client-1',
+      sid: 'grant-1',
+      scope: 'mcp:tools openid',
+      iat: Math.floor(clock.nowMs / 1000),
+      exp: Math.floor(clock.nowMs / 1000) + 3600,
     });
     expect(verified.claims.jti).toMatch(/^[0-9a-f-]{36}$/);
     expect(Buffer.from(verified.grantKey)).toEqual(Buffer.from(input.grantKey));

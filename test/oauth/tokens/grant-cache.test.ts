@@ -46,10 +46,14 @@ describe('grant cache', () => {
     expect(reads).toBe(1);
   });
 
-  test('a delete while a read is in flight keeps the read\'s (older) copy out of the cache', async () => {
+  test("a delete while a read is in flight keeps the read's (older) copy out of the cache", async () => {
     const cache = new GrantCache(10, 30_000);
     let release!: (g: Versioned<GrantRecord>) => void;
-    const inFlight = cache.load('a', () => 0, () => new Promise((resolve) => (release = resolve)));
+    const inFlight = cache.load(
+      'a',
+      () => 0,
+      () => new Promise((resolve) => (release = resolve)),
+    );
     cache.delete('a');
     release(grant('a'));
     await inFlight;
@@ -58,7 +62,13 @@ describe('grant cache', () => {
 
   test('a missing grant is not cached', async () => {
     const cache = new GrantCache(10, 30_000);
-    expect(await cache.load('a', () => 0, async () => undefined)).toBeUndefined();
+    expect(
+      await cache.load(
+        'a',
+        () => 0,
+        async () => undefined,
+      ),
+    ).toBeUndefined();
     expect(cache.size).toBe(0);
   });
 });

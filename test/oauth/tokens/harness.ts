@@ -15,7 +15,6 @@ export class TestClock {
 export const KEY_1 = { kid: 'k1', key: new Uint8Array(32).fill(1) };
 export const KEY_2 = { kid: 'k2', key: new Uint8Array(32).fill(7) };
 
-
 export interface CosmosHarness {
   config: Config;
   containers: Containers;

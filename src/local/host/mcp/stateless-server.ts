@@ -1,12 +1,6 @@
 import type { Server } from '@modelcontextprotocol/sdk/server/index.js';
 import type { Transport, TransportSendOptions } from '@modelcontextprotocol/sdk/shared/transport.js';
-import {
-  isJSONRPCErrorResponse,
-  isJSONRPCResultResponse,
-  type JSONRPCMessage,
-  type JSONRPCRequest,
-  type RequestId,
-} from '@modelcontextprotocol/sdk/types.js';
+import { isJSONRPCErrorResponse, isJSONRPCResultResponse, type JSONRPCMessage, type JSONRPCRequest, type RequestId } from '@modelcontextprotocol/sdk/types.js';
 import type { McpConnection } from './tool-call.js';
 import { createMcpServer, type McpServerDeps } from './server.js';
 
@@ -44,7 +38,12 @@ export class StatelessMcpServer {
    */
   async request(message: JSONRPCRequest, connection: Connection, onMessage: (message: JSONRPCMessage) => void): Promise<void> {
     await this.connected;
-    await this.transport.exchange(message, onMessage, (id) => this.connections.set(id, connection), (id) => this.connections.delete(id));
+    await this.transport.exchange(
+      message,
+      onMessage,
+      (id) => this.connections.set(id, connection),
+      (id) => this.connections.delete(id),
+    );
   }
 
   /** A notification or a client's response: handed to the server, nothing to answer. */

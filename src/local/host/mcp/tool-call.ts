@@ -20,7 +20,14 @@ export interface McpConnection {
  * `CallToolResult`. A failing invocation becomes the extension's generic `isError` result: the
  * exception's message never reaches the client.
  */
-export async function callTool(app: LoadedApp, tool: McpTool, requestedName: string, args: Record<string, unknown> | undefined, connection: McpConnection, log: HostLog): Promise<CallToolResult> {
+export async function callTool(
+  app: LoadedApp,
+  tool: McpTool,
+  requestedName: string,
+  args: Record<string, unknown> | undefined,
+  connection: McpConnection,
+  log: HostLog,
+): Promise<CallToolResult> {
   const toolContext = toolContextOf(requestedName, args, connection);
   const json = JSON.stringify(toolContext);
   const input = { inputData: [{ name: tool.triggerName, data: { string: json } }], triggerMetadata: triggerMetadataOf(tool, json, args, connection) };
