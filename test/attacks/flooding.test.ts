@@ -5,7 +5,7 @@ import { fakeDateOnly } from '../support/fake-date.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { authorizationUrl } from '../support/oauth-client.js';
 
-describe('attack: flooding /register, /authorize and /token from one address', () => {
+describe('attack: flooding /register, /authorize, /account and /token from one address', () => {
   let stack: LocalStack;
   beforeAll(async () => {
     fakeDateOnly();
@@ -54,6 +54,21 @@ describe('attack: flooding /register, /authorize and /token from one address', (
     expect(statuses.filter((s) => s === 429)).toHaveLength(40);
     expect(last!.headers.get('location')).toBeNull();
     expect(last!.headers.get('content-type')).toContain('text/html');
+    expect(last!.headers.get('retry-after')).toMatch(/^\d+$/);
+  });
+
+  test('a burst of anonymous /account visits (each would start a sign-in) shares the /authorize limit: a 429 page, never a redirect', async () => {
+    jest.setSystemTime(Date.now() + 61_000); // a fresh window: the /authorize burst above used this one up
+    const statuses: number[] = [];
+    let last: Response | undefined;
+    for (let i = 0; i < 100; i++) {
+      last = await fetch(`${stack.urls.gateway}/account`, { redirect: 'manual' });
+      statuses.push(last.status);
+      if (i < 99) await last.body?.cancel();
+    }
+    expect(statuses.filter((s) => s === 302)).toHaveLength(60);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(40);
+    expect(last!.headers.get('location')).toBeNull();
     expect(last!.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 
