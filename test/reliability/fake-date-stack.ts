@@ -5,19 +5,7 @@ import { CosmosClient } from '@azure/cosmos';
 import { jest } from '@jest/globals';
 import { startLocalStack, type LocalStack, type LocalStackOptions } from '../../src/local/stack.js';
 import { openContainers, type Containers } from '../../src/store/cosmos.js';
-
-const REAL_TIMERS = [
-  'hrtime',
-  'nextTick',
-  'performance',
-  'queueMicrotask',
-  'setImmediate',
-  'clearImmediate',
-  'setInterval',
-  'clearInterval',
-  'setTimeout',
-  'clearTimeout',
-] as const;
+import { fakeDateOnly } from '../support/fake-date.js';
 
 /** Every step of a sign-in on instance 1 (the only one here). */
 export const ONE = { register: 1, authorize: 1, consent: 1, callback: 1, token: 1 };
@@ -34,7 +22,7 @@ export function useFakeDateStack(options: LocalStackOptions = {}): FakeDateStack
   let cosmos: CosmosClient | undefined;
   const handle = { advance: (ms: number) => jest.setSystemTime(Date.now() + ms) } as FakeDateStack;
   beforeAll(async () => {
-    jest.useFakeTimers({ doNotFake: [...REAL_TIMERS], now: Date.now(), advanceTimers: true });
+    fakeDateOnly();
     handle.stack = await startLocalStack({ gatewayPort: 0, emulatorPorts: 'any', log: () => {}, ...options });
     const { COSMOS_ENDPOINT: endpoint, COSMOS_KEY: key, COSMOS_DATABASE: database } = handle.stack.env;
     cosmos = new CosmosClient({ endpoint: endpoint!, key: key!, connectionPolicy: { enableEndpointDiscovery: false } });
