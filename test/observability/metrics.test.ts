@@ -1,6 +1,6 @@
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
-import { metrics, trace } from '@opentelemetry/api';
+import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { LOCAL_USERS } from '../../src/local/defaults.js';
@@ -18,7 +18,8 @@ class TestReader extends MetricReader {
 }
 
 const CLIENT_REDIRECT = 'http://127.0.0.1:33419/oauth/callback';
-const [USER] = LOCAL_USERS;
+const [USER, ADMIN] = LOCAL_USERS;
+const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
 /**
  * The gateway's metrics and dependency spans on the real local stack (sign-in, tool call with OBO and
@@ -114,8 +115,12 @@ describe('metrics and dependency spans of a session', () => {
     expect(sum(before, 'gateway.sse.sessions.open')).toBe(0);
     const fresh = new MemoryOAuthProvider(CLIENT_REDIRECT, clientMetadata(CLIENT_REDIRECT, 'none'));
     expect(await auth(fresh, { serverUrl })).toBe('REDIRECT');
-    const again = await signInThroughBrowser(jar, fresh.authorizationUrl!.toString(), browser, USER.username);
+    // A Conditional Access policy blocks Graph (not the gateway) for the second user: the OBO exchange fails.
+    stack.entra.directory.conditionalAccess.push({ id: 'block-graph', users: [ADMIN.username], resources: [GRAPH_APP_ID], grant: 'block' });
+    const again = await signInThroughBrowser(jar, fresh.authorizationUrl!.toString(), browser, ADMIN.username);
     expect(await auth(fresh, { serverUrl, authorizationCode: again.searchParams.get('code')! })).toBe('AUTHORIZED');
+    const blocked = await callTool((fresh.saved as OAuthTokens).access_token, 'get_graph_user_details');
+    expect(await blocked.text()).toContain('AADSTS53003');
     const sse = await openSse(`${stack.urls.mcp}/sse`, (fresh.saved as OAuthTokens).access_token);
     let whileOpen: number;
     try {
@@ -142,7 +147,9 @@ describe('metrics and dependency spans of a session', () => {
     expect(sum(all, 'gateway.rejections', { 'faas.name': 'mcp', 'http.response.status_code': 401, 'oauth.error': 'http_401' })).toBe(1);
     expect(sum(all, 'gateway.rejections', { 'faas.name': 'mcp', 'http.response.status_code': 401, 'oauth.error': 'invalid_token' })).toBe(1);
     expect(sum(all, 'gateway.obo.duration', { 'gateway.outcome': 'ok' })).toBe(1);
-    expect(sum(all, 'gateway.obo.failures')).toBe(0);
+    expect(sum(all, 'gateway.obo.duration', { 'gateway.outcome': 'error' })).toBe(1);
+    expect(sum(all, 'gateway.obo.failures')).toBe(1);
+    expect(sum(all, 'gateway.obo.failures', { 'gateway.obo.failure': 'blocked', 'entra.aadsts_code': '53003' })).toBe(1);
     expect(sum(all, 'gateway.forward.duration', { 'gateway.mcp.endpoint': 'streamable', 'http.response.status_code': 200 })).toBeGreaterThanOrEqual(1);
     expect(sum(all, 'gateway.forward.duration', { 'gateway.mcp.endpoint': 'sse', 'http.response.status_code': 200 })).toBe(1);
 
@@ -151,7 +158,11 @@ describe('metrics and dependency spans of a session', () => {
     const callback = finished.find((s) => s.name === 'gateway callback' && s.attributes['gateway.client_id'] === clientId)!;
     const [redeemed] = named('entra redeem code').filter((s) => s.parentSpanContext?.spanId === callback.spanContext().spanId);
     expect(redeemed?.attributes).toEqual({ 'gateway.outcome': 'ok' });
-    expect(named('entra obo').map((s) => s.attributes)).toEqual([{ 'gateway.obo.scope': '00000003-0000-0000-c000-000000000000/User.Read', 'gateway.outcome': 'ok' }]);
+    const scope = `${GRAPH_APP_ID}/User.Read`;
+    expect(named('entra obo').map((s) => [s.attributes, s.status.code])).toEqual([
+      [{ 'gateway.obo.scope': scope, 'gateway.outcome': 'ok' }, SpanStatusCode.UNSET],
+      [{ 'gateway.obo.scope': scope, 'gateway.outcome': 'error', 'error.type': 'OboError', 'entra.aadsts_code': '53003', 'gateway.obo.failure': 'blocked' }, SpanStatusCode.ERROR],
+    ]);
     expect(named('graph GET /v1.0/me').map((s) => s.attributes)).toEqual([{ 'http.request.method': 'GET', 'url.path': '/v1.0/me', 'gateway.outcome': 'ok' }]);
     expect(named('mcp forward')[0]?.attributes).toMatchObject({ 'gateway.mcp.endpoint': 'streamable', 'http.response.status_code': 200, 'gateway.outcome': 'ok' });
 
