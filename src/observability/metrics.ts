@@ -1,4 +1,4 @@
-import { context, metrics, SpanStatusCode, trace, type Attributes, type Meter, type MeterProvider, type Span } from '@opentelemetry/api';
+import { context, metrics, SpanKind, SpanStatusCode, trace, type Attributes, type Meter, type MeterProvider, type Span } from '@opentelemetry/api';
 import { aadstsCodeOf } from '../entra/aadsts.js';
 import { currentInvocation } from './scope.js';
 
@@ -87,7 +87,7 @@ export async function inDependencySpan<T>(
   failure: (err: unknown) => Attributes = () => ({}),
 ): Promise<T> {
   const parent = currentInvocation()?.span;
-  const span = tracer.startSpan(name, { attributes }, parent ? trace.setSpan(context.active(), parent) : undefined);
+  const span = tracer.startSpan(name, { kind: SpanKind.CLIENT, attributes }, parent ? trace.setSpan(context.active(), parent) : undefined);
   try {
     const result = await run(span);
     span.setAttribute('gateway.outcome', 'ok');

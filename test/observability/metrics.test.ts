@@ -161,10 +161,17 @@ describe('metrics and dependency spans of a session', () => {
     const scope = `${GRAPH_APP_ID}/User.Read`;
     expect(named('entra obo').map((s) => [s.attributes, s.status.code])).toEqual([
       [{ 'gateway.obo.scope': scope, 'gateway.outcome': 'ok' }, SpanStatusCode.UNSET],
-      [{ 'gateway.obo.scope': scope, 'gateway.outcome': 'error', 'error.type': 'OboError', 'entra.aadsts_code': '53003', 'gateway.obo.failure': 'blocked' }, SpanStatusCode.ERROR],
+      [
+        { 'gateway.obo.scope': scope, 'gateway.outcome': 'error', 'error.type': 'OboError', 'entra.aadsts_code': '53003', 'gateway.obo.failure': 'blocked' },
+        SpanStatusCode.ERROR,
+      ],
     ]);
     expect(named('graph GET /v1.0/me').map((s) => s.attributes)).toEqual([{ 'http.request.method': 'GET', 'url.path': '/v1.0/me', 'gateway.outcome': 'ok' }]);
-    expect(named('mcp forward')[0]?.attributes).toMatchObject({ 'gateway.mcp.endpoint': 'streamable', 'http.response.status_code': 200, 'gateway.outcome': 'ok' });
+    expect(named('mcp forward')[0]?.attributes).toMatchObject({
+      'gateway.mcp.endpoint': 'streamable',
+      'http.response.status_code': 200,
+      'gateway.outcome': 'ok',
+    });
 
     const secrets = [code, again.searchParams.get('code')!, provider.verifier!, fresh.verifier!, ...jar.seenValues];
     for (const t of [first, second, provider.saved as OAuthTokens, fresh.saved as OAuthTokens]) secrets.push(t.access_token, t.refresh_token!);
