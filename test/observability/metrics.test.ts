@@ -3,7 +3,8 @@ import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
 import { MeterProvider, MetricReader, type DataPoint, type MetricData } from '@opentelemetry/sdk-metrics';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
-import { LOCAL_USERS } from '../../src/local/defaults.js';
+import { LOCAL_GATEWAY_APP, LOCAL_USERS } from '../../src/local/defaults.js';
+import { authorizeInBrowser } from '../support/browser-flow.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { CookieJar } from '../support/browser.js';
 import { clientMetadata, MemoryOAuthProvider, signInThroughBrowser, type BrowserTrace } from '../integration/auth-flow-client.js';
@@ -134,8 +135,18 @@ describe('metrics and dependency spans of a session', () => {
     const badToken = await callTool('not-a-token-of-this-gateway', 'whoami');
     expect(badToken.status).toBe(401);
 
+    // The user cancels Entra's own consent step: Entra answers the callback with AADSTS65004.
+    const gatewayApp = stack.entra.directory.apps.find((a) => a.appId === LOCAL_GATEWAY_APP.clientId)!;
+    gatewayApp.adminConsented = false;
+    const declining = new MemoryOAuthProvider(CLIENT_REDIRECT, clientMetadata(CLIENT_REDIRECT, 'none'));
+    expect(await auth(declining, { serverUrl })).toBe('REDIRECT');
+    const declined = await authorizeInBrowser(declining.authorizationUrl!.href, { username: USER.username, entraConsent: 'cancel' });
+    expect(declined.redirect.searchParams.get('error')).toBe('access_denied');
+
     const all = await collected();
-    expect(sum(all, 'gateway.signins', { 'gateway.signin.stage': 'started' })).toBe(2);
+    expect(sum(all, 'gateway.signins', { 'gateway.signin.stage': 'started' })).toBe(3);
+    expect(sum(all, 'gateway.signins', { 'gateway.signin.stage': 'failed' })).toBe(1);
+    expect(sum(all, 'gateway.signins', { 'gateway.signin.stage': 'failed', 'gateway.signin.reason': 'entra_error', 'entra.aadsts_code': '65004' })).toBe(1);
     expect(sum(all, 'gateway.signins', { 'gateway.signin.stage': 'completed' })).toBe(2);
     expect(sum(all, 'gateway.tokens.issued', { 'oauth.grant_type': 'authorization_code' })).toBe(2);
     expect(sum(all, 'gateway.tokens.issued', { 'oauth.grant_type': 'refresh_token' })).toBe(3);
@@ -177,6 +188,8 @@ describe('metrics and dependency spans of a session', () => {
     for (const t of [first, second, provider.saved as OAuthTokens, fresh.saved as OAuthTokens]) secrets.push(t.access_token, t.refresh_token!);
     for (const url of browser.urls) for (const name of ['code', 'state']) secrets.push(new URL(url).searchParams.get(name) ?? '');
     secrets.push(stack.env.COOKIE_SECRET!, stack.env.MCP_EXTENSION_KEY!);
+    secrets.push(declining.verifier!);
+    for (const url of declined.visited) for (const name of ['code', 'state']) secrets.push(new URL(url).searchParams.get(name) ?? '');
     const text = JSON.stringify([
       finished.map((s) => ({ name: s.name, attributes: s.attributes, events: s.events, status: s.status })),
       [...all.values()].map((m) => m.dataPoints.map((p) => p.attributes)),
