@@ -5,6 +5,8 @@
  * followed, so a Graph token cannot be sent anywhere else.
  */
 
+import { observeGraph } from '../observability/metrics.js';
+
 /** Microsoft Graph's application id; the same in every cloud. */
 export const GRAPH_APP_ID = '00000003-0000-0000-c000-000000000000';
 
@@ -97,8 +99,8 @@ export function createGraphClient(options: GraphClientOptions): GraphClient {
   }
 
   return {
-    get: (path, accessToken) => request(path, accessToken),
-    post: (path, body, accessToken) => request(path, accessToken, body),
+    get: (path, accessToken) => observeGraph('GET', path, () => request(path, accessToken)),
+    post: (path, body, accessToken) => observeGraph('POST', path, () => request(path, accessToken, body)),
   };
 }
 

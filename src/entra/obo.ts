@@ -1,4 +1,5 @@
 import type { ConfidentialClientApplication } from '@azure/msal-node';
+import { observeObo } from '../observability/metrics.js';
 import { aadstsCodeOf } from './aadsts.js';
 
 /**
@@ -111,7 +112,7 @@ export function createOboClient(options: OboClientOptions): OboClient {
       // Concurrent calls for one user share one exchange.
       let pending = inFlight.get(key);
       if (!pending) {
-        pending = exchange(key, assertion, scope).finally(() => inFlight.delete(key));
+        pending = observeObo(scope, () => exchange(key, assertion, scope)).finally(() => inFlight.delete(key));
         inFlight.set(key, pending);
       }
       return pending;

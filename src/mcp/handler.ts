@@ -19,6 +19,7 @@ import { createSseRewriter } from './sse-rewrite.js';
 import { grantableStepUp, stepUpFor, StepUpRequiredError } from './step-up.js';
 import { guardStream } from './stream-guard.js';
 import { audit } from '../observability/audit.js';
+import { observeForward, sseSessionOpened } from '../observability/metrics.js';
 
 /** The part of a request the gateway reads (the Functions `HttpRequest` and fetch's `Request` both fit). */
 export interface McpRequest {
@@ -130,9 +131,8 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
               }),
           })
         : undefined;
-    const upstream = await forwardToExtension(
-      { method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body, transform },
-      options.fetch,
+    const upstream = await observeForward(endpoint, () =>
+      forwardToExtension({ method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body, transform }, options.fetch),
     );
     if (upstream.status === 401 || upstream.status === 403) {
       // The extension refused *our* key: a configuration fault, not the client's. Never relay it as a
@@ -146,6 +146,7 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       reply = guardStream(reply, {
         stillAuthorised: () => stillAuthorised(principal),
         intervalMs: options.sseCheckIntervalMs ?? 15_000,
+        onEnd: sseSessionOpened(),
       });
     }
     return { status: upstream.status, headers: clientResponseHeaders(upstream.headers), body: reply };

@@ -10,6 +10,8 @@ export interface StreamGuardOptions {
   intervalMs: number;
   /** Told when the guard ended the stream. */
   onRevoked?: () => void;
+  /** Told once when the stream ends, however it ends (done, revoked, upstream failed, client gone). */
+  onEnd?: () => void;
 }
 
 export function guardStream(source: ReadableStream<Uint8Array>, options: StreamGuardOptions): ReadableStream<Uint8Array> {
@@ -17,6 +19,7 @@ export function guardStream(source: ReadableStream<Uint8Array>, options: StreamG
   let timer: NodeJS.Timeout | undefined;
   let finished = false;
   const finish = () => {
+    if (!finished) options.onEnd?.();
     finished = true;
     if (timer) clearInterval(timer);
   };

@@ -1,4 +1,5 @@
 import type { HttpInput } from '../http/types.js';
+import { countSignIn } from '../observability/metrics.js';
 import { newCsrfToken } from '../web/csrf.js';
 import { readCookies } from '../web/cookies.js';
 import { pageHeaders } from '../web/html.js';
@@ -54,6 +55,7 @@ export async function handleAuthorize(request: HttpInput, deps: BrowserFlowDeps,
 
   if (await isConsentRemembered(deps.signed, cookies, consentKey, authorization.scopes, deps.now())) {
     log.info(`authorize: client ${client.clientId} already approved in this browser; to Entra (flow ${hashPrefix(started.state)})`);
+    countSignIn('started');
     return { ...redirectResponse(started.entraUrl), cookies: [binding] };
   }
 

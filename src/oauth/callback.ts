@@ -12,6 +12,7 @@ import type { BrowserFlowDeps, FlowLog, FlowResponse } from './flow/deps.js';
 import { errorPage, errorRedirect } from './flow/pages.js';
 import { startUpstream } from './flow/upstream-start.js';
 import { audit } from '../observability/audit.js';
+import { countSignIn, inDependencySpan } from '../observability/metrics.js';
 
 /**
  * GET /callback: Entra's redirect back to the gateway.
@@ -49,6 +50,7 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
   if (entraError) {
     const explained = explainCallbackError(entraError, query.get('error_description') ?? undefined, callbackUrl(deps));
     logExplanation(log, `callback: Entra returned "${entraError}" for client ${authorization.clientId} (flow ${flow})`, explained);
+    countSignIn('failed', 'entra_error', explained.code);
     return toClient(asOAuthError(explained));
   }
   const code = query.get('code');
@@ -56,15 +58,17 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
 
   let signIn: EntraSignIn;
   try {
-    signIn = await deps.entra.redeemCode({ code, codeVerifier: pending.entraCodeVerifier });
+    signIn = await inDependencySpan('entra redeem code', {}, () => deps.entra.redeemCode({ code, codeVerifier: pending.entraCodeVerifier }));
   } catch (err) {
     const explained = explainMsalError(err, callbackUrl(deps));
     logExplanation(log, `callback: redeeming Entra's code failed for client ${authorization.clientId} (flow ${flow})`, explained);
+    countSignIn('failed', 'code_redemption', explained.code);
     return toClient(asOAuthError(explained));
   }
   const { user } = signIn;
   if (!deps.config.entra.allowedTenants.includes(user.tid)) {
     log.warn(`callback: user ${user.oid} of tenant ${user.tid} refused: the tenant is not in ENTRA_ALLOWED_TENANTS`);
+    countSignIn('failed', 'tenant_not_allowed');
     return toClient(new AccessDeniedError('Accounts of your organization are not allowed on this server.'));
   }
   if (authorization.purpose === 'account') {
@@ -91,6 +95,7 @@ export async function handleCallback(request: HttpInput, deps: BrowserFlowDeps, 
     codeChallenge: authorization.codeChallenge,
   });
   log.info(`callback: grant ${created.grant.id} created for user ${user.oid}, client ${authorization.clientId} (flow ${flow})`);
+  countSignIn('completed');
   audit('grant.created', { userId: user.oid, tenantId: user.tid, clientId: authorization.clientId, grantId: created.grant.id, flow });
   const location = clientRedirectUrl(authorization.redirectUri, { code: gatewayCode }, authorization.state, deps.config.baseUrl);
   return { ...redirectResponse(location), cookies: cleared };

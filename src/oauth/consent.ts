@@ -11,6 +11,7 @@ import { errorPage, errorRedirect } from './flow/pages.js';
 import { startUpstream } from './flow/upstream-start.js';
 import { sameSecret, hashSecret } from './tokens/opaque.js';
 import { audit } from '../observability/audit.js';
+import { countSignIn } from '../observability/metrics.js';
 
 /** The consent form's own body is tiny; anything larger is not our form. */
 const CONSENT_BODY_LIMIT = 8 * 1024;
@@ -83,6 +84,7 @@ export async function handleConsent(request: HttpInput, deps: BrowserFlowDeps, l
   const started = await startUpstream(authorization, deps);
   log.info(`consent: approved for client ${ticket.clientId} (flow ${flow}); to Entra (flow ${hashPrefix(started.state)})`);
   audit('consent.given', { clientId: ticket.clientId, scopes: ticket.scopes, flow });
+  countSignIn('started');
   return {
     ...redirectResponse(started.entraUrl),
     cookies: [...spent, remembered, bindingCookie(started.state, started.browserBinding)],

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readFormBody } from '../http/body.js';
+import { countTokensIssued } from '../observability/metrics.js';
 import { jsonResponse, NO_STORE, oauthErrorResponse } from '../http/respond.js';
 import type { HttpInput, HttpOutput } from '../http/types.js';
 import type { RegisteredClient } from './client.js';
@@ -62,6 +63,7 @@ export async function handleToken(request: HttpInput, deps: TokenEndpointDeps): 
   const tokens = grantType === 'authorization_code' ? await redeem(params, client, deps) : await refresh(params, client, deps);
   // Tokens issued: the client is in use, so its registration lives on (unused ones expire).
   await deps.clients.recordUse?.(client);
+  countTokensIssued(grantType);
   return jsonResponse(200, tokens, NO_STORE);
 }
 

@@ -1,5 +1,6 @@
 import { app } from '@azure/functions';
-import { refusalLine } from './refusals.js';
+import { countRejection } from './metrics.js';
+import { refusalLine, rejectionCode } from './refusals.js';
 import { runInInvocation } from './scope.js';
 import { inInvocationSpan } from './spans.js';
 import { startTelemetry } from './telemetry.js';
@@ -31,6 +32,8 @@ export function registerObservability(): void {
         const result: unknown = await runInInvocation(scope, () => handler(...args));
         const refused = refusalLine(context.functionName, context.invocationId, result);
         if (refused) context.warn(refused);
+        const rejected = rejectionCode(result);
+        if (rejected) countRejection(context.functionName, rejected.status, rejected.error);
         return result;
       });
   });

@@ -1,13 +1,8 @@
-import { metrics, SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
+import { SpanStatusCode, trace, type Attributes, type Span } from '@opentelemetry/api';
 import type { AuditRecord } from './audit.js';
+import { instruments } from './metrics.js';
 
 const tracer = trace.getTracer('entra-mcp-gateway');
-const meter = metrics.getMeter('entra-mcp-gateway');
-const auditEvents = meter.createCounter('gateway.audit.events', { description: 'Security decisions by event (sign-ins, grants, refusals, revocations)' });
-const invocations = meter.createHistogram('gateway.invocation.duration', {
-  unit: 'ms',
-  description: 'Duration of each gateway function (authorize, token, mcp forward, …) by outcome',
-});
 
 /**
  * One span per function invocation (authorize, consent, callback, token, the MCP forward, …), with the
@@ -34,14 +29,14 @@ export async function inInvocationSpan<T>(functionName: string, invocationId: st
     span.setAttribute('gateway.outcome', outcome);
     if (outcome !== 'ok' && outcome !== 'error') span.setStatus({ code: SpanStatusCode.ERROR, message: outcome });
     span.end();
-    invocations.record(performance.now() - started, { 'faas.name': functionName, 'gateway.outcome': outcome });
+    instruments().invocations.record(performance.now() - started, { 'faas.name': functionName, 'gateway.outcome': outcome });
   }
 }
 
 /** An audit record as an event on the invocation's span, its ids as span attributes, and a count. */
 export function recordAudit(span: Span | undefined, record: AuditRecord): void {
   const attributes = auditAttributes(record);
-  auditEvents.add(1, { 'gateway.audit.event': record.event });
+  instruments().auditEvents.add(1, { 'gateway.audit.event': record.event });
   if (!span) return;
   span.addEvent(`audit ${record.event}`, attributes);
   if (record.clientId) span.setAttribute('gateway.client_id', record.clientId);

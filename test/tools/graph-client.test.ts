@@ -1,4 +1,6 @@
 import { createServer } from 'node:net';
+import { SpanStatusCode, trace } from '@opentelemetry/api';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { createGraphClient, GraphRequestError } from '../../src/entra/graph.js';
 import { LOCAL_USERS } from '../../src/local/defaults.js';
 import { startEntraEmulator, type EntraEmulator } from '../../src/local/entra/index.js';
@@ -76,6 +78,29 @@ describe('Graph client against the Graph emulator', () => {
     const err = await failure(client().get('/v1.0/me', `${token}x`));
     expect(err).toMatchObject({ status: 401, code: 'InvalidAuthenticationToken' });
     expect(`${err.message} ${JSON.stringify(err)}`).not.toContain(token);
+  });
+
+  test("each request is a span with Graph's status and error code on failure, never the token or the query", async () => {
+    const spans = new InMemorySpanExporter();
+    trace.setGlobalTracerProvider(new BasicTracerProvider({ spanProcessors: [new SimpleSpanProcessor(spans)] }));
+    await client().get('/v1.0/me?$select=id', token);
+    await failure(client().post('/v1.0/me/checkMemberGroups', { groupIds: [] }, `${token}x`));
+    expect(spans.getFinishedSpans().map((s) => [s.name, s.attributes, s.status.code])).toEqual([
+      ['graph GET /v1.0/me', { 'http.request.method': 'GET', 'url.path': '/v1.0/me', 'gateway.outcome': 'ok' }, SpanStatusCode.UNSET],
+      [
+        'graph POST /v1.0/me/checkMemberGroups',
+        {
+          'http.request.method': 'POST',
+          'url.path': '/v1.0/me/checkMemberGroups',
+          'gateway.outcome': 'error',
+          'error.type': 'GraphRequestError',
+          'http.response.status_code': 401,
+          'gateway.graph.error': 'InvalidAuthenticationToken',
+        },
+        SpanStatusCode.ERROR,
+      ],
+    ]);
+    trace.disable();
   });
 
   test('an unreachable Graph is status 0, network_error', async () => {

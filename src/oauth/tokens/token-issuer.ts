@@ -6,6 +6,7 @@ import type { AccessTokenCodec } from './access-token.js';
 import { hashSecret, isWellFormedSecret, newSecret } from './opaque.js';
 import { classifyRefreshToken } from './refresh-rotation.js';
 import { audit } from '../../observability/audit.js';
+import { countRefresh } from '../../observability/metrics.js';
 
 /** The token endpoint's successful answer (RFC 6749 §5.1). */
 export interface TokenResponse {
@@ -63,12 +64,16 @@ export async function refreshGrant(issuer: TokenIssuer, refreshToken: string, pa
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const presented = classifyRefreshToken(grant.value, tokenHash, issuer.now(), issuer.refreshGraceMs);
     if (presented.kind === 'reuse') {
+      countRefresh('reuse_detected');
       audit('refresh.reuse_detected', { userId: grant.value.user.oid, clientId: grant.value.clientId, grantId: grant.value.id });
       await issuer.revokeGrant(grant.value.id, 'refresh token reuse');
       throw new InvalidGrantError('The refresh token was already used and replaced; the session has been revoked for safety. Sign in again.');
     }
     // A retry (or the loser of a race with the same token) gets the pair the first use minted.
-    if (presented.kind === 'retry') return openSuccessor(issuer, presented.slot.successor, refreshToken);
+    if (presented.kind === 'retry') {
+      countRefresh('grace_retry');
+      return openSuccessor(issuer, presented.slot.successor, refreshToken);
+    }
 
     const dataKey = await unwrapDataKey(presented.slot.wrappedKey, refreshToken, 'refresh-token');
     const { token, slot } = await newRefreshToken(issuer, grant.value, dataKey);
@@ -80,12 +85,14 @@ export async function refreshGrant(issuer: TokenIssuer, refreshToken: string, pa
     };
     try {
       await issuer.grants.replace(extended(issuer, grant.value, { current: slot, previous }), grant.etag, issuer.now());
+      countRefresh('rotated');
       return response;
     } catch (err) {
       if (!(err instanceof ConcurrentUpdateError)) throw err;
     }
     // Lost the conditional write: either a concurrent refresh with this token won (the next round
     // finds it as `previous` and answers its successor) or an unrelated write came first (retry).
+    countRefresh('conflict_retry');
     grant = await liveGrant(issuer, index.grantId);
   }
   throw new InvalidGrantError('The session is being updated concurrently; retry.');
