@@ -1,7 +1,8 @@
 // Attacks (and client habits) around refresh-token rotation, on the real local stack over HTTP:
 // parallel refreshes with one token must not lose the session, and a retired token must not live on.
 import { jest } from '@jest/globals';
-import { authorize, MemoryOAuthProvider, useGatewayOnFakeDate } from '../integration/mcp-gateway-support.js';
+import { useGatewayOnFakeDate } from '../integration/gateway-on-fake-date.js';
+import { authorize, MemoryOAuthProvider } from '../integration/mcp-gateway-support.js';
 import { tokenRequest } from '../support/oauth-client.js';
 
 const GRACE_SECONDS = 60;

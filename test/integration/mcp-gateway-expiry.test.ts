@@ -2,7 +2,8 @@ import { jest } from '@jest/globals';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport } from '@modelcontextprotocol/sdk/client/sse.js';
 import { LOCAL_GATEWAY_APP, LOCAL_USERS } from '../../src/local/defaults.js';
-import { authorize, MemoryOAuthProvider, useGatewayOnFakeDate } from './mcp-gateway-support.js';
+import { useGatewayOnFakeDate } from './gateway-on-fake-date.js';
+import { authorize, MemoryOAuthProvider } from './mcp-gateway-support.js';
 
 const state = useGatewayOnFakeDate();
 

@@ -1,14 +1,12 @@
 // Support for the MCP gateway integration tests: the local stack's emulators plus a local Functions
 // host running the gateway fixture app, and the SDK's `auth()` with the shared scripted browser
 // (test/support/browser-flow) signing in at the Entra emulator and approving the consent page.
-import { jest } from '@jest/globals';
 import { fileURLToPath } from 'node:url';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { startLocalHost } from '../../src/local/host/index.js';
 import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 import { authorizeInBrowser } from '../support/browser-flow.js';
-import { fakeDateOnly } from '../support/fake-date.js';
 import type { MemoryOAuthProvider } from '../support/oauth-provider.js';
 
 export interface GatewayUnderTest {
@@ -53,23 +51,6 @@ export async function startGateway(): Promise<GatewayUnderTest> {
 }
 
 export { MemoryOAuthProvider } from '../support/oauth-provider.js';
-
-/**
- * For a test file whose stack runs on a faked `Date` (see `fakeDateOnly`): starts the gateway before the
- * tests and stops it, and the fake clock, after them. Read `.gateway` inside tests.
- */
-export function useGatewayOnFakeDate(): { gateway: GatewayUnderTest } {
-  const state = {} as { gateway: GatewayUnderTest };
-  beforeAll(async () => {
-    fakeDateOnly();
-    state.gateway = await startGateway();
-  }, 60_000);
-  afterAll(async () => {
-    await state.gateway?.close();
-    jest.useRealTimers();
-  });
-  return state;
-}
 
 /**
  * Runs the SDK's `auth()` end to end: discovery, DCR, browser sign-in and consent, code exchange.

@@ -78,6 +78,10 @@ function withUnrefServers<T>(start: () => T): T {
     server.on('listening', () => server.unref());
     // The host keeps connections to the proxy alive (http-trigger.ts); idle ones must not hold the process either.
     server.on('connection', (socket: Socket) => socket.unref());
+    // Only the host closes an idle connection (its agent's `timeout`): with the proxy closing them too
+    // (Node's 5 s keep-alive timeout), a busy event loop handed a request to a socket the proxy had just
+    // closed, and the request failed with ECONNRESET (a 502 under the load benchmark).
+    server.keepAliveTimeout = 0;
     return server;
   }) as typeof http.createServer;
   setCreateServer(patched);

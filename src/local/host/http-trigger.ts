@@ -15,12 +15,15 @@ export interface HttpTriggerContext {
 /**
  * Kept-alive connections to the library's proxy, as the Functions host keeps them to its worker: a new
  * connection (and a DNS lookup of "localhost") per request would put a cost on every HTTP trigger that
- * Azure does not have. The agent unrefs idle sockets, so they never hold a process open; the proxy
- * closes them after its keep-alive timeout. Kept alive also matters for a function that answers before
+ * Azure does not have. The agent unrefs idle sockets, so they never hold a process open.
+ * Kept alive also matters for a function that answers before
  * reading the whole body (a 413): with `Connection: close` the proxy closed its socket on unread data,
- * the kernel reset the connection and the answer was lost (a 502).
+ * the kernel reset the connection and the answer was lost (a 502). The proxy never closes an idle
+ * connection (app-loader.ts); this agent does, after `PROXY_IDLE_MS`, so no request is ever written to
+ * a socket the other side is closing.
  */
-const proxyAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo' });
+const PROXY_IDLE_MS = 30_000;
+const proxyAgent = new http.Agent({ keepAlive: true, scheduling: 'lifo', timeout: PROXY_IDLE_MS });
 
 /**
  * Runs an HTTP trigger. With `enableHttpStream`, does what the Functions host does: forwards the request

@@ -98,10 +98,19 @@ export async function startLocalHost(options: LocalHostOptions): Promise<LocalHo
   };
 }
 
+/**
+ * The accept queue's length. Node's default, 511, overflows when more connections arrive than one turn of
+ * a busy event loop accepts (the load benchmark's 500 clients at once, each gateway call opening a
+ * forward to the extension on the same server): the kernel then drops the SYN and the client only
+ * retries it after 1, 3, 7, 15, 31 s, so those requests wait up to a minute while the others flow. The
+ * kernel caps this at `net.core.somaxconn` (4096 on current Linux).
+ */
+export const LISTEN_BACKLOG = 4096;
+
 function listen(server: http.Server, port: number, hostname: string): Promise<void> {
   return new Promise((resolve, reject) => {
     server.once('error', reject);
-    server.listen(port, hostname, () => {
+    server.listen({ port, host: hostname, backlog: LISTEN_BACKLOG }, () => {
       server.off('error', reject);
       resolve();
     });
