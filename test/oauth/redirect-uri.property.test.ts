@@ -106,8 +106,10 @@ describe('redirect URIs (property-based, 10,000 cases each)', () => {
     const registeredAndRequested = fc
       .array(fc.oneof(registrable, registrable, uri), { minLength: 1, maxLength: 3 })
       .map((uris) => uris.filter(accepted))
-      .filter((uris) => uris.length > 0)
-      .chain((registered) => fc.tuple(fc.constant(registered), fc.oneof(fc.constantFrom(...registered).chain(edited), uri)));
+      // No `.filter(non-empty)`: fast-check would retry it forever if nothing were accepted (a weakened
+      // validator then hangs the test instead of failing it); an empty list matches nothing, and the
+      // `portOnly` count below fails the test when too few lists were useful.
+      .chain((registered) => fc.tuple(fc.constant(registered), registered.length > 0 ? fc.oneof(fc.constantFrom(...registered).chain(edited), uri) : uri));
     fc.assert(
       fc.property(registeredAndRequested, ([registered, requested]) => {
         const match = findMatchingRedirectUri(registered, requested);
