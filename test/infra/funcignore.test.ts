@@ -18,8 +18,16 @@ function walk(root: string, dir = '', skip: string[] = []): string[] {
   });
 }
 
+/**
+ * The repository's own files: tracked by git, or written by the build (dist/). A developer's untracked
+ * scratch files are theirs to keep out of a root publish (docs/deploy.md says so); the artifact azd
+ * deploys, dist/deploy, is built from an include list and has none (test/infra/package.test.ts).
+ */
+const tracked = new Set(spawnSync('git', ['ls-files'], { cwd: repoRoot, encoding: 'utf8' }).stdout.split('\n').filter(Boolean));
+const ownFile = (f: string) => tracked.size === 0 || tracked.has(f) || f.startsWith('dist/');
+
 /** The files the deployment package holds, node_modules aside (checked separately). */
-const deployed = walk(repoRoot, '', ['node_modules', '.git']).filter((f) => !isIgnored(rules, f));
+const deployed = walk(repoRoot, '', ['node_modules', '.git']).filter((f) => ownFile(f) && !isIgnored(rules, f));
 
 describe('.funcignore: what the deployment package holds', () => {
   test('the local stack, compiled tests, sources and tests are left out', () => {
