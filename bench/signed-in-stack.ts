@@ -1,3 +1,5 @@
+import diagnostics from 'node:diagnostics_channel';
+import type { ClientRequest } from 'node:http';
 import { startLocalStack, type LocalStack } from '../src/local/stack.js';
 import { SESSION_HEADER } from '../src/mcp/session-header.js';
 // The real OAuth flow (discovery, DCR, Entra emulator sign-in, consent, PKCE code exchange) with the
@@ -57,24 +59,24 @@ export async function startBenchStack(): Promise<BenchStack> {
   }
 }
 
-/** One gateway call with the global fetch (which the gateway forwards with) briefly wrapped. */
+/** One gateway call, with the forwarded request's session header read off Node's HTTP client diagnostics channel. */
 async function captureSessionHeader(mcpUrl: string, extensionUrl: string, accessToken: string): Promise<string> {
-  const original = globalThis.fetch;
-  let seen: string | null = null;
-  globalThis.fetch = async (input, init) => {
-    const url = typeof input === 'string' ? input : input instanceof URL ? input.href : input.url;
-    if (url.startsWith(extensionUrl)) seen = new Headers(init?.headers).get(SESSION_HEADER);
-    return original(input, init);
+  const extensionPath = new URL(extensionUrl).pathname;
+  let seen: string | undefined;
+  const onRequest = (message: unknown) => {
+    const { request } = message as { request: ClientRequest };
+    if (request.path.startsWith(extensionPath)) seen = String(request.getHeader(SESSION_HEADER) ?? '') || undefined;
   };
+  diagnostics.subscribe('http.client.request.start', onRequest);
   try {
-    const response = await original(mcpUrl, {
+    const response = await fetch(mcpUrl, {
       method: 'POST',
       headers: { ...MCP_POST_HEADERS, authorization: `Bearer ${accessToken}` },
       body: toolCallBody(0),
     });
     await response.text();
   } finally {
-    globalThis.fetch = original;
+    diagnostics.unsubscribe('http.client.request.start', onRequest);
   }
   if (!seen) throw new Error('the gateway did not forward the call with a session header');
   return seen;

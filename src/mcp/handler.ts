@@ -7,7 +7,7 @@ import { authenticateMcpRequest, MissingTokenError, type AuthenticatorDeps, type
 import { readBoundedBody } from './body.js';
 import { formatBearerChallenge, resourceMetadataUrl } from './challenge.js';
 import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.js';
-import { forwardToExtension } from './forward.js';
+import { forwardToExtension, webStream } from './forward.js';
 import type { GrantService } from '../oauth/grants.js';
 import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './headers.js';
 import { createOriginPolicy } from './origin.js';
@@ -32,7 +32,8 @@ export interface McpRequest {
 export interface McpResponse {
   status: number;
   headers: Headers;
-  body?: ReadableStream<Uint8Array> | string;
+  /** The extension's reply as it arrives (an async iterable of chunks), the rewritten SSE stream, or the gateway's own JSON. */
+  body?: ReadableStream<Uint8Array> | AsyncIterable<Uint8Array> | string;
 }
 
 export interface McpGatewayOptions {
@@ -53,7 +54,6 @@ export interface McpGatewayOptions {
   /** How often an open SSE stream re-checks its grant (default 15 s). */
   sseCheckIntervalMs?: number;
   now?: () => number;
-  fetch?: typeof fetch;
 }
 
 /** Where unexpected failures are logged (the Functions `context.error`); never given a token. */
@@ -118,38 +118,36 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
       [SESSION_HEADER]: await sealToolSession(principal, now()),
     };
     if (options.extensionKey) gatewayHeaders['x-functions-key'] = options.extensionKey;
-    const transform =
-      endpoint === 'sse'
-        ? createSseRewriter({
-            rewriteEndpoint: (data) =>
-              rewriteEndpointData(data, {
-                ring: options.keyRing,
-                upstreamSseUrl: target,
-                upstreamMessageUrl: `${options.extensionUrl}/message`,
-                owner: sessionOwner(principal),
-                expiresAtSeconds: principal.kind === 'entra' ? principal.expiresAt : expiresAt,
-              }),
-          })
-        : undefined;
     const upstream = await observeForward(endpoint, () =>
-      forwardToExtension({ method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body, transform }, options.fetch),
+      forwardToExtension({ method, url: target, headers: upstreamRequestHeaders(request.headers, gatewayHeaders), body }),
     );
     if (upstream.status === 401 || upstream.status === 403) {
       // The extension refused *our* key: a configuration fault, not the client's. Never relay it as a
       // 401, which would send the client into a pointless sign-in loop.
-      await upstream.body?.cancel().catch(() => undefined);
+      upstream.body.destroy();
       logError?.('The MCP extension refused the gateway key; check MCP_EXTENSION_KEY.', upstream.status);
       throw new BadGatewayError('The MCP server is misconfigured; ask its administrator to check the logs.');
     }
-    let reply = upstream.body ?? undefined;
-    if (reply && endpoint === 'sse') {
-      reply = guardStream(reply, {
-        stillAuthorised: () => stillAuthorised(principal),
-        intervalMs: options.sseCheckIntervalMs ?? 15_000,
-        onEnd: sseSessionOpened(),
-      });
-    }
-    return { status: upstream.status, headers: clientResponseHeaders(upstream.headers), body: reply };
+    const headers = clientResponseHeaders(upstream.headers);
+    if (endpoint !== 'sse') return { status: upstream.status, headers, body: upstream.body };
+    const events = webStream(upstream.body).pipeThrough(
+      createSseRewriter({
+        rewriteEndpoint: (data) =>
+          rewriteEndpointData(data, {
+            ring: options.keyRing,
+            upstreamSseUrl: target,
+            upstreamMessageUrl: `${options.extensionUrl}/message`,
+            owner: sessionOwner(principal),
+            expiresAtSeconds: principal.kind === 'entra' ? principal.expiresAt : expiresAt,
+          }),
+      }),
+    );
+    const reply = guardStream(events, {
+      stillAuthorised: () => stillAuthorised(principal),
+      intervalMs: options.sseCheckIntervalMs ?? 15_000,
+      onEnd: sseSessionOpened(),
+    });
+    return { status: upstream.status, headers, body: reply };
   }
 
   async function stillAuthorised(principal: McpPrincipal): Promise<boolean> {

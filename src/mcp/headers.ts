@@ -1,10 +1,12 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
 /**
  * Which headers cross the gateway, in each direction. A deny-list rather than an allow-list, because
  * the extension hands the tool every request header (a tool may want `User-Agent` or
  * `MCP-Protocol-Version`); what is denied is what must not reach the extension or the client.
  */
 
-/** RFC 9110 §7.6.1 hop-by-hop headers, plus framing headers that the forwarding fetch recomputes. */
+/** RFC 9110 §7.6.1 hop-by-hop headers, plus framing headers that each hop sets for itself. */
 const HOP_BY_HOP = new Set([
   'connection',
   'keep-alive',
@@ -42,19 +44,18 @@ export function isGatewayHeader(name: string): boolean {
 /**
  * Never forwarded to the extension: the client's credentials (no token passthrough: the tool gets the
  * Entra token through the gateway's session header instead), the client's attempt at the extension's
- * key, the browser's cookies, and `accept-encoding` (fetch decodes bodies, so a compressed upstream
- * reply would be relayed with a wrong `content-encoding`).
+ * key, the browser's cookies, and `accept-encoding` (the SSE endpoint rewriting reads the reply as
+ * text, so it must arrive uncompressed).
  */
 const REQUEST_DENIED = new Set(['authorization', 'cookie', 'x-functions-key', 'accept-encoding']);
 
-/** Never relayed to the client: upstream cookies (host affinity) and encodings fetch already undid. */
-const RESPONSE_DENIED = new Set(['set-cookie', 'content-encoding', 'x-functions-key']);
+/** Never relayed to the client: upstream cookies (host affinity) and the extension's key. */
+const RESPONSE_DENIED = new Set(['set-cookie', 'x-functions-key']);
 
 /** Header names listed in `Connection` are hop-by-hop for this hop too (RFC 9110 §7.6.1). */
-function connectionListed(headers: Headers): Set<string> {
-  const listed = headers.get('connection') ?? '';
+function connectionListed(listed: string | null | undefined): Set<string> {
   return new Set(
-    listed
+    (listed ?? '')
       .split(',')
       .map((name) => name.trim().toLowerCase())
       .filter(Boolean),
@@ -62,29 +63,28 @@ function connectionListed(headers: Headers): Set<string> {
 }
 
 /** The headers the extension receives: the client's, filtered, plus the gateway's own. */
-export function upstreamRequestHeaders(incoming: Headers, gatewayHeaders: Record<string, string>): Headers {
-  const listed = connectionListed(incoming);
-  const out = new Headers();
+export function upstreamRequestHeaders(incoming: Headers, gatewayHeaders: Record<string, string>): Record<string, string> {
+  const listed = connectionListed(incoming.get('connection'));
+  const out: Record<string, string> = {};
   incoming.forEach((value, name) => {
     const lower = name.toLowerCase();
     if (HOP_BY_HOP.has(lower) || REQUEST_DENIED.has(lower) || listed.has(lower)) return;
     if (isGatewayHeader(lower)) return;
-    out.set(lower, value);
+    out[lower] = value;
   });
-  for (const [name, value] of Object.entries(gatewayHeaders)) out.set(name, value);
-  return out;
+  return Object.assign(out, gatewayHeaders);
 }
 
-/** The headers the client receives from the extension's reply. */
-export function clientResponseHeaders(upstream: Headers): Headers {
-  const listed = connectionListed(upstream);
+/** The headers the client receives from the extension's reply (as `node:http` parsed them: lower case). */
+export function clientResponseHeaders(upstream: IncomingHttpHeaders): Headers {
+  const listed = connectionListed(upstream.connection);
   const out = new Headers();
-  upstream.forEach((value, name) => {
-    const lower = name.toLowerCase();
-    if (HOP_BY_HOP.has(lower) || RESPONSE_DENIED.has(lower) || listed.has(lower)) return;
-    if (isGatewayHeader(lower)) return;
-    out.set(lower, value);
-  });
+  for (const [name, value] of Object.entries(upstream)) {
+    if (value === undefined || HOP_BY_HOP.has(name) || RESPONSE_DENIED.has(name) || listed.has(name)) continue;
+    if (isGatewayHeader(name)) continue;
+    if (Array.isArray(value)) for (const item of value) out.append(name, item);
+    else out.set(name, value);
+  }
   return out;
 }
 

@@ -10,9 +10,9 @@ describe('attack: forged gateway headers in another spelling', () => {
     (forged) => {
       const incoming = new Headers({ [forged]: 'forged-session', accept: 'application/json' });
       const out = upstreamRequestHeaders(incoming, { [SESSION_HEADER]: 'sealed-by-gateway' });
-      expect(Object.fromEntries(out)).toEqual({ accept: 'application/json', [SESSION_HEADER]: 'sealed-by-gateway' });
+      expect(out).toEqual({ accept: 'application/json', [SESSION_HEADER]: 'sealed-by-gateway' });
       // What the extension hands the tool: the forwarded headers, as an object.
-      const toolArgument = { transport: { properties: { headers: Object.fromEntries(out) } } };
+      const toolArgument = { transport: { properties: { headers: out } } };
       expect(sessionHeaderFrom(toolArgument)).toBe('sealed-by-gateway');
     },
   );

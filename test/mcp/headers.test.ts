@@ -26,7 +26,7 @@ describe('mcp headers: what crosses the gateway', () => {
       'User-Agent': 'test',
     });
     const out = upstreamRequestHeaders(incoming, { 'x-mcp-gateway-session': 'sealed', 'x-functions-key': 'the-key' });
-    expect(Object.fromEntries(out)).toEqual({
+    expect(out).toEqual({
       'mcp-session-id': 'abc|def',
       'mcp-protocol-version': '2025-06-18',
       'last-event-id': '42',
@@ -39,22 +39,28 @@ describe('mcp headers: what crosses the gateway', () => {
   });
 
   test('the client gets the session id and content headers, never cookies, keys or framing headers', () => {
-    const upstream = new Headers({
-      'Content-Type': 'text/event-stream',
-      'Cache-Control': 'no-cache,no-store',
-      'Mcp-Session-Id': 'abc|def',
-      'Set-Cookie': 'ARRAffinity=1',
-      'Content-Encoding': 'gzip',
-      'Content-Length': '5',
-      'Transfer-Encoding': 'chunked',
-      Connection: 'close',
-      'X-Functions-Key': 'leak',
+    // As node:http hands them over: lower-case names, Set-Cookie as a list.
+    const upstream = {
+      'content-type': 'text/event-stream',
+      'cache-control': 'no-cache,no-store',
+      'mcp-session-id': 'abc|def',
+      'set-cookie': ['ARRAffinity=1', 'other=2'],
+      'content-encoding': 'gzip',
+      'content-length': '5',
+      'transfer-encoding': 'chunked',
+      connection: 'close, x-hop',
+      'x-hop': 'drop me',
+      'x-functions-key': 'leak',
       'x-mcp-gateway-session': 'leak',
-    });
+      vary: 'accept, origin',
+    };
     expect(Object.fromEntries(clientResponseHeaders(upstream))).toEqual({
       'content-type': 'text/event-stream',
       'cache-control': 'no-cache,no-store',
       'mcp-session-id': 'abc|def',
+      // The bytes pass through unchanged, so their encoding is relayed with them.
+      'content-encoding': 'gzip',
+      vary: 'accept, origin',
     });
   });
 
