@@ -7,7 +7,7 @@ import { authenticateMcpRequest, MissingTokenError, type AuthenticatorDeps, type
 import { readBoundedBody } from './body.js';
 import { formatBearerChallenge, resourceMetadataUrl } from './challenge.js';
 import { BadGatewayError, MethodNotAllowedError, NotFoundError } from './errors.js';
-import { forwardToExtension, webStream } from './forward.js';
+import { forwardToExtension } from './forward.js';
 import type { GrantService } from '../oauth/grants.js';
 import { clientResponseHeaders, upstreamQuery, upstreamRequestHeaders } from './headers.js';
 import { createOriginPolicy } from './origin.js';
@@ -15,7 +15,7 @@ import { ALLOWED_METHODS, matchMcpPath, type McpEndpoint } from './paths.js';
 import type { RingKey } from './sealed.js';
 import { createToolSessionSealer, SESSION_HEADER } from './session-header.js';
 import { rewriteEndpointData, SESSION_PARAM, sessionOwner, upstreamMessageQuery } from './sse-endpoint.js';
-import { createSseRewriter } from './sse-rewrite.js';
+import { rewriteSse } from './sse-rewrite.js';
 import { grantableStepUp, stepUpFor, StepUpRequiredError } from './step-up.js';
 import { guardStream } from './stream-guard.js';
 import { audit } from '../observability/audit.js';
@@ -130,22 +130,21 @@ export function createMcpGatewayHandler(options: McpGatewayOptions): McpHandler 
     }
     const headers = clientResponseHeaders(upstream.headers);
     if (endpoint !== 'sse') return { status: upstream.status, headers, body: upstream.body };
-    const events = webStream(upstream.body).pipeThrough(
-      createSseRewriter({
-        rewriteEndpoint: (data) =>
-          rewriteEndpointData(data, {
-            ring: options.keyRing,
-            upstreamSseUrl: target,
-            upstreamMessageUrl: `${options.extensionUrl}/message`,
-            owner: sessionOwner(principal),
-            expiresAtSeconds: principal.kind === 'entra' ? principal.expiresAt : expiresAt,
-          }),
-      }),
-    );
-    const reply = guardStream(events, {
+    // Guard the raw upstream (revoking destroys it), then re-frame what gets through.
+    const guarded = guardStream(upstream.body, {
       stillAuthorised: () => stillAuthorised(principal),
       intervalMs: options.sseCheckIntervalMs ?? 15_000,
       onEnd: sseSessionOpened(),
+    });
+    const reply = rewriteSse(guarded, {
+      rewriteEndpoint: (data) =>
+        rewriteEndpointData(data, {
+          ring: options.keyRing,
+          upstreamSseUrl: target,
+          upstreamMessageUrl: `${options.extensionUrl}/message`,
+          owner: sessionOwner(principal),
+          expiresAtSeconds: principal.kind === 'entra' ? principal.expiresAt : expiresAt,
+        }),
     });
     return { status: upstream.status, headers, body: reply };
   }

@@ -20,40 +20,33 @@ export function serialiseSseEvent(message: EventSourceMessage): string {
   return out + '\n';
 }
 
-type Piece = { kind: 'event'; message: EventSourceMessage } | { kind: 'raw'; text: string };
-
-export function createSseRewriter(options: SseRewriteOptions): TransformStream<Uint8Array, Uint8Array> {
+/**
+ * The SSE events of `source` re-framed, the endpoint event rewritten: one chunk out per chunk in that
+ * completes at least one event (nothing for a chunk that ends mid-event). A rewrite that throws ends
+ * the stream with that error rather than letting the extension's endpoint through.
+ */
+export async function* rewriteSse(source: AsyncIterable<Uint8Array>, options: SseRewriteOptions): AsyncGenerator<Uint8Array> {
   const decoder = new TextDecoder();
-  const encoder = new TextEncoder();
-  let pending: Piece[] = [];
+  const pieces: Array<EventSourceMessage | string> = [];
   const parser = createParser({
-    onEvent: (message) => pending.push({ kind: 'event', message }),
-    onComment: (comment) => pending.push({ kind: 'raw', text: `: ${comment}\n\n` }),
-    onRetry: (ms) => pending.push({ kind: 'raw', text: `retry: ${ms}\n\n` }),
+    onEvent: (message) => pieces.push(message),
+    onComment: (comment) => pieces.push(`: ${comment}\n\n`),
+    onRetry: (ms) => pieces.push(`retry: ${ms}\n\n`),
   });
-
-  async function flushPieces(controller: TransformStreamDefaultController<Uint8Array>): Promise<void> {
-    const pieces = pending;
-    pending = [];
-    for (const piece of pieces) {
-      if (piece.kind === 'raw') {
-        controller.enqueue(encoder.encode(piece.text));
-        continue;
-      }
-      const message = piece.message;
-      const data = message.event === 'endpoint' ? await options.rewriteEndpoint(message.data) : message.data;
-      controller.enqueue(encoder.encode(serialiseSseEvent({ ...message, data })));
+  const drain = async (): Promise<Uint8Array | undefined> => {
+    let out = '';
+    for (const piece of pieces.splice(0)) {
+      if (typeof piece === 'string') out += piece;
+      else out += serialiseSseEvent(piece.event === 'endpoint' ? { ...piece, data: await options.rewriteEndpoint(piece.data) } : piece);
     }
+    return out ? Buffer.from(out) : undefined;
+  };
+  for await (const chunk of source) {
+    parser.feed(decoder.decode(chunk, { stream: true }));
+    const out = await drain();
+    if (out) yield out;
   }
-
-  return new TransformStream<Uint8Array, Uint8Array>({
-    async transform(chunk, controller) {
-      parser.feed(decoder.decode(chunk, { stream: true }));
-      await flushPieces(controller);
-    },
-    async flush(controller) {
-      parser.feed(decoder.decode());
-      await flushPieces(controller);
-    },
-  });
+  parser.feed(decoder.decode());
+  const out = await drain();
+  if (out) yield out;
 }

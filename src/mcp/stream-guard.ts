@@ -1,3 +1,5 @@
+import type { Readable } from 'node:stream';
+
 /**
  * Ends a long-lived stream (the legacy SSE GET) once its session stops being authorised, so that
  * revoking a grant also closes an SSE session already open rather than only refusing its next POST.
@@ -14,51 +16,55 @@ export interface StreamGuardOptions {
   onEnd?: () => void;
 }
 
-export function guardStream(source: ReadableStream<Uint8Array>, options: StreamGuardOptions): ReadableStream<Uint8Array> {
-  const reader = source.getReader();
-  let timer: NodeJS.Timeout | undefined;
+/**
+ * The chunks of `source` (the extension's reply) as they arrive, until the session is revoked, the
+ * upstream ends or fails, or the reader stops (`return`); in every case `source` is destroyed, which
+ * ends the upstream request, and `onEnd` is told once. A plain async iterator over the socket's
+ * chunks: no stream objects of its own between the upstream and the client.
+ */
+export function guardStream(source: Readable, options: StreamGuardOptions): AsyncIterableIterator<Uint8Array> {
+  const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array>;
+  const done: IteratorReturnResult<undefined> = { done: true, value: undefined };
   let finished = false;
   const finish = () => {
-    if (!finished) options.onEnd?.();
+    if (finished) return;
     finished = true;
-    if (timer) clearInterval(timer);
+    clearInterval(timer);
+    source.destroy();
+    options.onEnd?.();
   };
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      timer = setInterval(() => {
-        void options
-          .stillAuthorised()
-          .catch(() => false)
-          .then((ok) => {
-            if (ok || finished) return;
-            finish();
-            options.onRevoked?.();
-            controller.close();
-            void reader.cancel('session no longer authorised').catch(() => undefined);
-          });
-      }, options.intervalMs);
-      timer.unref(); // a guard must never keep the process alive
+  const timer = setInterval(() => {
+    void options
+      .stillAuthorised()
+      .catch(() => false)
+      .then((ok) => {
+        if (ok || finished) return;
+        options.onRevoked?.();
+        finish(); // a read in progress ends (below)
+      });
+  }, options.intervalMs);
+  timer.unref(); // a guard must never keep the process alive
+  return {
+    [Symbol.asyncIterator]() {
+      return this;
     },
-    async pull(controller) {
+    async next() {
+      if (finished) return done;
       try {
-        const { done, value } = await reader.read();
-        if (finished) return;
-        if (done) {
-          finish();
-          controller.close();
-        } else controller.enqueue(value);
+        const result = await chunks.next();
+        if (result.done || finished) finish();
+        return finished ? done : result;
       } catch {
-        // The upstream died (the extension's host went away): end the client's stream cleanly rather
-        // than cutting it, as for any other end of the session; an SSE client reconnects either way,
-        // and a half-received event is dropped by its parser.
-        if (finished) return;
+        // Revoked, or the upstream died (the extension's host went away): end the client's stream
+        // cleanly rather than cutting it, as for any other end of the session; an SSE client
+        // reconnects either way, and a half-received event is dropped by its parser.
         finish();
-        controller.close();
+        return done;
       }
     },
-    async cancel(reason) {
+    async return() {
       finish();
-      await reader.cancel(reason).catch(() => undefined);
+      return done;
     },
-  });
+  };
 }

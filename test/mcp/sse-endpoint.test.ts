@@ -1,3 +1,4 @@
+import { PassThrough } from 'node:stream';
 import { randomBytes } from 'node:crypto';
 import type { McpPrincipal } from '../../src/mcp/authenticate.js';
 import { sealClaims } from '../../src/mcp/sealed.js';
@@ -103,29 +104,32 @@ describe('mcp sse endpoint: whose session it is', () => {
 });
 
 describe('mcp stream guard: a revoked session loses its open stream', () => {
-  test('the stream ends once the session is no longer authorised', async () => {
-    const source = new ReadableStream<Uint8Array>({ start: (c) => c.enqueue(new TextEncoder().encode('event: message\n\n')) }); // never closes
+  test('the stream ends once the session is no longer authorised, and the upstream request with it', async () => {
+    const upstream = new PassThrough(); // never ends by itself, like the extension's SSE reply
+    upstream.write('event: message\n\n');
     let authorised = true;
-    let cancelled = false;
-    const upstream = source.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({ flush: () => undefined }));
-    const guarded = guardStream(
-      new ReadableStream<Uint8Array>({
-        pull: async (c) => {
-          const reader = upstream.getReader();
-          const { value } = await reader.read();
-          reader.releaseLock();
-          if (value) c.enqueue(value);
-        },
-        cancel: () => {
-          cancelled = true;
-        },
-      }),
-      { stillAuthorised: async () => authorised, intervalMs: 5 },
-    );
-    const reader = guarded.getReader();
-    expect((await reader.read()).value).toBeDefined();
+    let revoked = 0;
+    const guarded = guardStream(upstream, { stillAuthorised: async () => authorised, intervalMs: 5, onRevoked: () => revoked++ });
+    expect(new TextDecoder().decode((await guarded.next()).value)).toBe('event: message\n\n');
     authorised = false;
-    expect((await reader.read()).done).toBe(true);
-    expect(cancelled).toBe(true);
+    expect((await guarded.next()).done).toBe(true); // the read in progress ends
+    expect(upstream.destroyed).toBe(true);
+    expect(revoked).toBe(1);
+  });
+
+  test('an upstream that fails mid-stream ends the stream cleanly; a reader that stops ends the upstream', async () => {
+    const failing = new PassThrough();
+    const guarded = guardStream(failing, { stillAuthorised: async () => true, intervalMs: 60_000 });
+    failing.write('data: a\n\n');
+    expect((await guarded.next()).done).toBe(false);
+    failing.destroy(new Error('socket hang up'));
+    expect((await guarded.next()).done).toBe(true);
+
+    const abandoned = new PassThrough();
+    let ended = 0;
+    const stopped = guardStream(abandoned, { stillAuthorised: async () => true, intervalMs: 60_000, onEnd: () => ended++ });
+    await stopped.return!(undefined);
+    expect(abandoned.destroyed).toBe(true);
+    expect(ended).toBe(1);
   });
 });

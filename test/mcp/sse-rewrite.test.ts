@@ -1,14 +1,13 @@
-import { createSseRewriter } from '../../src/mcp/sse-rewrite.js';
+import { rewriteSse } from '../../src/mcp/sse-rewrite.js';
 
 async function run(chunks: string[], rewrite = async (d: string) => `/mcp/message?session=S(${d})`): Promise<string> {
   const encoder = new TextEncoder();
-  const source = new ReadableStream<Uint8Array>({
-    start(controller) {
-      for (const chunk of chunks) controller.enqueue(encoder.encode(chunk));
-      controller.close();
-    },
-  });
-  const out = source.pipeThrough(createSseRewriter({ rewriteEndpoint: rewrite }));
+  const out = rewriteSse(
+    (async function* () {
+      for (const chunk of chunks) yield encoder.encode(chunk);
+    })(),
+    { rewriteEndpoint: rewrite },
+  );
   let text = '';
   const decoder = new TextDecoder();
   for await (const chunk of out) text += decoder.decode(chunk, { stream: true });

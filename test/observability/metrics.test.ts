@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import { auth } from '@modelcontextprotocol/sdk/client/auth.js';
 import type { OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { metrics, SpanStatusCode, trace } from '@opentelemetry/api';
@@ -69,10 +70,10 @@ describe('metrics and dependency spans of a session', () => {
   test('an SSE session counts as open until its stream ends, however it ends, and only once', async () => {
     const open = async () => sum(await collected(), 'gateway.sse.sessions.open');
     const source = (chunks: number) =>
-      new ReadableStream<Uint8Array>({
-        start(controller) {
-          for (let i = 0; i < chunks; i++) controller.enqueue(new Uint8Array([i]));
-          if (chunks < 2) controller.close();
+      new Readable({
+        read() {
+          for (let i = 0; i < chunks; i++) this.push(new Uint8Array([i]));
+          if (chunks < 2) this.push(null);
         },
       });
     const guarded = (chunks: number) => guardStream(source(chunks), { stillAuthorised: async () => true, intervalMs: 60_000, onEnd: sseSessionOpened() });
@@ -82,8 +83,8 @@ describe('metrics and dependency spans of a session', () => {
     expect(await open()).toBe(base + 2);
     for await (const chunk of ending) expect(chunk).toBeInstanceOf(Uint8Array); // read to its end
     expect(await open()).toBe(base + 1);
-    await cancelled.cancel('client gone');
-    await cancelled.cancel('again');
+    await cancelled.return!(undefined); // the client went away
+    await cancelled.return!(undefined);
     expect(await open()).toBe(base);
   });
 
