@@ -17,53 +17,56 @@ export interface HotPathResult {
   /** Gateway throughput as a fraction of the direct path's, and p50 latency as a multiple of it. */
   throughputRatio: PairedRatio;
   p50Ratio: PairedRatio;
+  /** The same for the floor (`floor-app.ts`: the hops without the gateway's work)... */
+  floorThroughputRatio: PairedRatio;
+  /** ...and the gateway's throughput as a fraction of the floor's: its own work. */
+  gatewayVsFloor: PairedRatio;
   gatewayCosmosRequests: number;
 }
+
+const PATHS = ['direct', 'floor', 'gateway'] as const;
+type PathName = (typeof PATHS)[number];
 
 /**
  * An authenticated `tools/call` of `whoami` through `POST /mcp` (token check, grant cache, session
  * header, forward) versus the same call straight to the extension endpoint with the system key and
- * the session header the gateway would have added (baseline: the tool does identical work).
+ * the session header the gateway would have added (baseline: the tool does identical work), and
+ * through the floor app, which takes the gateway's hops without doing its work.
  */
 export async function benchHotPath(bench: BenchStack, options: HotPathOptions = HOT_PATH_DEFAULTS): Promise<HotPathResult> {
   const session = await bench.sessionHeader();
-  const gateway = caller(bench.stack.urls.mcp, { authorization: `Bearer ${bench.accessToken}` });
-  const direct = caller(bench.extensionUrl, { 'x-functions-key': bench.extensionKey, 'x-mcp-gateway-session': session });
-
-  await runConcurrent(options.warmup, options.concurrency, direct);
-  await runConcurrent(options.warmup, options.concurrency, gateway);
+  const callers: Record<PathName, () => Promise<void>> = {
+    direct: caller(bench.extensionUrl, { 'x-functions-key': bench.extensionKey, 'x-mcp-gateway-session': session }),
+    floor: caller(`${bench.floorUrl}/mcp`, {}),
+    gateway: caller(bench.stack.urls.mcp, { authorization: `Bearer ${bench.accessToken}` }),
+  };
+  for (const name of PATHS) await runConcurrent(options.warmup, options.concurrency, callers[name]);
 
   const perRound = Math.ceil(options.measure / options.rounds);
-  const samples = { gateway: [] as Sample[], direct: [] as Sample[] };
-  const cosmos = { gateway: 0, direct: 0 };
-  const kinds = { gateway: [] as string[], direct: [] as string[] };
+  const samples: Record<PathName, Sample[]> = { direct: [], floor: [], gateway: [] };
+  const cosmos: Record<PathName, number> = { direct: 0, floor: 0, gateway: 0 };
+  const kinds: Record<PathName, string[]> = { direct: [], floor: [], gateway: [] };
   for (let round = 0; round < options.rounds; round++) {
-    for (const [name, fn] of [
-      ['direct', direct],
-      ['gateway', gateway],
-    ] as const) {
+    for (const name of PATHS) {
       const before = { count: bench.cosmos.count, kinds: bench.cosmos.byKind() };
-      samples[name].push(await runConcurrent(perRound, options.concurrency, fn));
+      samples[name].push(await runConcurrent(perRound, options.concurrency, callers[name]));
       const added = bench.cosmos.count - before.count;
       cosmos[name] += added;
       if (added > 0) kinds[name].push(`round ${round + 1}: ${describeDelta(before.kinds, bench.cosmos.byKind())}`);
     }
   }
-  const g = summarise(merge(samples.gateway));
-  const d = summarise(merge(samples.direct));
-  const figures = table([
-    [...LATENCY_HEADER, 'cosmos reqs'],
-    [...latencyRow('direct  /runtime/webhooks/mcp', d), cosmos.direct],
-    [...latencyRow('gateway POST /mcp', g), cosmos.gateway],
-  ]);
-  const windows = (['direct', 'gateway'] as const).flatMap((name) => kinds[name].map((k) => `  cosmos during ${name} ${k}`));
-  const seconds = (s: Sample[]) => merge(s).elapsedMs / 1000;
-  const footnote = `measured windows: direct ${seconds(samples.direct).toFixed(1)} s, gateway ${seconds(samples.gateway).toFixed(1)} s`;
-  const report = [figures, footnote, ...windows].join('\n');
+  const labels: Record<PathName, string> = { direct: 'direct  /runtime/webhooks/mcp', floor: 'floor   POST /floor/mcp', gateway: 'gateway POST /mcp' };
+  const figures = table([[...LATENCY_HEADER, 'cosmos reqs'], ...PATHS.map((name) => [...latencyRow(labels[name], summarise(merge(samples[name]))), cosmos[name]])]);
+  const windows = PATHS.flatMap((name) => kinds[name].map((k) => `  cosmos during ${name} ${k}`));
+  const seconds = (name: PathName) => `${name} ${(merge(samples[name]).elapsedMs / 1000).toFixed(1)} s`;
+  const footnote = `measured windows: ${PATHS.map(seconds).join(', ')}`;
+  const perSecond = (x: { perSecond: number }) => x.perSecond;
   return {
-    report,
-    throughputRatio: pairedRatio(samples.gateway, samples.direct, (x) => x.perSecond),
+    report: [figures, footnote, ...windows].join('\n'),
+    throughputRatio: pairedRatio(samples.gateway, samples.direct, perSecond),
     p50Ratio: pairedRatio(samples.gateway, samples.direct, (x) => x.p50),
+    floorThroughputRatio: pairedRatio(samples.floor, samples.direct, perSecond),
+    gatewayVsFloor: pairedRatio(samples.gateway, samples.floor, perSecond),
     gatewayCosmosRequests: cosmos.gateway,
   };
 }

@@ -61,6 +61,8 @@ async function main(): Promise<void> {
         summary.push(
           `gateway hot path: req/s ${formatRatio(r.throughputRatio)} the direct path's, p50 latency ${formatRatio(r.p50Ratio)}; ` +
             `${r.gatewayCosmosRequests} Cosmos request(s) during the gateway windows`,
+          `hot path floor (the same hops, no gateway work): req/s ${formatRatio(r.floorThroughputRatio)} the direct path's; ` +
+            `the gateway runs at ${formatRatio(r.gatewayVsFloor)} the floor's rate`,
         );
       }
       if (which.has('sse')) {
@@ -70,7 +72,7 @@ async function main(): Promise<void> {
         );
         const r = await benchSse(bench, o);
         console.log(r.report);
-        summary.push(`sse round trip: gateway p50 ${formatRatio(r.p50Ratio)} the direct path's`);
+        summary.push(`sse round trip: gateway p50 ${formatRatio(r.p50Ratio)} the direct path's; the floor's ${formatRatio(r.floorP50Ratio)}`);
       }
       if (which.has('load')) {
         const o = LOAD_DEFAULTS;

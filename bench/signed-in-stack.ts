@@ -1,5 +1,7 @@
 import diagnostics from 'node:diagnostics_channel';
 import type { ClientRequest } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { startLocalHost } from '../src/local/host/index.js';
 import { startLocalStack, type LocalStack } from '../src/local/stack.js';
 import { SESSION_HEADER } from '../src/mcp/session-header.js';
 // The real OAuth flow (discovery, DCR, Entra emulator sign-in, consent, PKCE code exchange) with the
@@ -15,6 +17,11 @@ export interface BenchStack {
   /** `…/runtime/webhooks/mcp` and its system key: the baseline path. */
   extensionUrl: string;
   extensionKey: string;
+  /**
+   * `…/floor`: the floor app (`floor-app.ts`) on a second local host in this process, forwarding to the
+   * same extension: `/floor/mcp`, `/floor/sse`, `/floor/message`. Ready once `sessionHeader()` resolved.
+   */
+  floorUrl: string;
   cosmos: CosmosCounter;
   /**
    * The `x-mcp-gateway-session` header the gateway sent for this user, captured once so the direct
@@ -33,7 +40,11 @@ export function toolCallBody(id: number, name = 'whoami'): string {
 export async function startBenchStack(): Promise<BenchStack> {
   const stack = await startLocalStack({ gatewayPort: 0, log: () => {} });
   const cosmos = countCosmosRequests(stack.cosmos.endpoint);
+  let floorHost: Awaited<ReturnType<typeof startLocalHost>> | undefined;
   try {
+    // After the gateway app: the floor app relies on the HTTP streaming the gateway app switched on.
+    floorHost = await startLocalHost({ appEntry: fileURLToPath(new URL('./floor-app.js', import.meta.url)), port: 0, log: () => {} });
+    const { floorTarget } = await import('./floor-app.js');
     const tokens = await authorize(new MemoryOAuthProvider(), stack.urls.mcp, 'adele@contoso.test');
     const extensionUrl = stack.env.MCP_EXTENSION_URL!;
     let captured: string | undefined;
@@ -42,18 +53,23 @@ export async function startBenchStack(): Promise<BenchStack> {
       accessToken: tokens.access_token,
       extensionUrl,
       extensionKey: stack.env.MCP_EXTENSION_KEY!,
+      floorUrl: `${floorHost.url}/floor`,
       cosmos,
       async sessionHeader() {
         captured ??= await captureSessionHeader(stack.urls.mcp, extensionUrl, tokens.access_token);
+        floorTarget.extensionUrl = extensionUrl;
+        floorTarget.headers = { 'x-functions-key': stack.env.MCP_EXTENSION_KEY!, [SESSION_HEADER]: captured };
         return captured;
       },
       close: async () => {
         cosmos.close();
+        await floorHost?.close();
         await stack.close();
       },
     };
   } catch (error) {
     cosmos.close();
+    await floorHost?.close();
     await stack.close();
     throw error;
   }

@@ -16,7 +16,11 @@ export interface SseResult {
   report: string;
   /** Gateway p50 round trip as a multiple of the direct one. */
   p50Ratio: PairedRatio;
+  /** The floor's (the same hops without the gateway's work, `floor-app.ts`) as a multiple of the direct one. */
+  floorP50Ratio: PairedRatio;
 }
+
+const PATHS = ['direct', 'floor', 'gateway'] as const;
 
 /**
  * Legacy SSE: time from a `tools/call` POST to the message endpoint until its response event arrives
@@ -27,19 +31,20 @@ export async function benchSse(bench: BenchStack, options: SseOptions = SSE_DEFA
   const session = await bench.sessionHeader();
   const streams = {
     direct: await openSession(`${bench.extensionUrl}/sse`, { 'x-functions-key': bench.extensionKey, 'x-mcp-gateway-session': session }),
+    floor: await openSession(`${bench.floorUrl}/sse`, {}),
     gateway: await openSession(bench.stack.urls.mcpSse, { authorization: `Bearer ${bench.accessToken}` }),
   };
   try {
     for (const s of Object.values(streams)) await s.roundTrips(options.warmup);
-    const samples = { direct: [] as Sample[], gateway: [] as Sample[] };
+    const samples = { direct: [] as Sample[], floor: [] as Sample[], gateway: [] as Sample[] };
     const perRound = Math.ceil(options.measure / options.rounds);
     for (let round = 0; round < options.rounds; round++) {
-      for (const name of ['direct', 'gateway'] as const) samples[name].push(await streams[name].roundTrips(perRound));
+      for (const name of PATHS) samples[name].push(await streams[name].roundTrips(perRound));
     }
-    const d = summarise(merge(samples.direct));
-    const g = summarise(merge(samples.gateway));
-    const report = table([LATENCY_HEADER, latencyRow('direct  /runtime/webhooks/mcp/sse', d), latencyRow('gateway /mcp/sse', g)]);
-    return { report, p50Ratio: pairedRatio(samples.gateway, samples.direct, (x) => x.p50) };
+    const labels = { direct: 'direct  /runtime/webhooks/mcp/sse', floor: 'floor   /floor/sse', gateway: 'gateway /mcp/sse' };
+    const report = table([LATENCY_HEADER, ...PATHS.map((name) => latencyRow(labels[name], summarise(merge(samples[name]))))]);
+    const p50 = (x: { p50: number }) => x.p50;
+    return { report, p50Ratio: pairedRatio(samples.gateway, samples.direct, p50), floorP50Ratio: pairedRatio(samples.floor, samples.direct, p50) };
   } finally {
     await Promise.all(Object.values(streams).map((s) => s.close()));
   }
