@@ -23,7 +23,12 @@ app.http('floor', {
     const path = url.pathname.slice('/floor/'.length);
     const target = `${floorTarget.extensionUrl}${path === 'mcp' ? '' : `/${path}`}${url.search}`;
     const body = request.method === 'POST' ? new Uint8Array(await request.arrayBuffer()) : null;
-    const upstream = await forwardToExtension({ method: request.method, url: target, headers: upstreamRequestHeaders(request.headers, floorTarget.headers), body });
+    const upstream = await forwardToExtension({
+      method: request.method,
+      url: target,
+      headers: upstreamRequestHeaders(request.headers, floorTarget.headers),
+      body,
+    });
     return { status: upstream.status, headers: clientResponseHeaders(upstream.headers), body: upstream.body };
   },
 });

@@ -56,7 +56,10 @@ export async function benchHotPath(bench: BenchStack, options: HotPathOptions = 
     }
   }
   const labels: Record<PathName, string> = { direct: 'direct  /runtime/webhooks/mcp', floor: 'floor   POST /floor/mcp', gateway: 'gateway POST /mcp' };
-  const figures = table([[...LATENCY_HEADER, 'cosmos reqs'], ...PATHS.map((name) => [...latencyRow(labels[name], summarise(merge(samples[name]))), cosmos[name]])]);
+  const figures = table([
+    [...LATENCY_HEADER, 'cosmos reqs'],
+    ...PATHS.map((name) => [...latencyRow(labels[name], summarise(merge(samples[name]))), cosmos[name]]),
+  ]);
   const windows = PATHS.flatMap((name) => kinds[name].map((k) => `  cosmos during ${name} ${k}`));
   const seconds = (name: PathName) => `${name} ${(merge(samples[name]).elapsedMs / 1000).toFixed(1)} s`;
   const footnote = `measured windows: ${PATHS.map(seconds).join(', ')}`;
