@@ -2,7 +2,7 @@ import type { Config } from './config/index.js';
 import { createCimdResolver } from './oauth/cimd.js';
 import { createCosmosClaimsChallengeStore, type ClaimsChallengeStore } from './store/claims-challenges.js';
 import { createCosmosClientStore, type ClientStore } from './store/clients.js';
-import { createCosmosClient, openContainers } from './store/cosmos.js';
+import { lazyContainers } from './store/lazy-containers.js';
 import type { RefreshUpstream } from './oauth/tokens/entra-session.js';
 import { createTokenCore, type TokenCore } from './oauth/tokens/wiring.js';
 import { lazyConfidentialClient } from './entra/msal-client.js';
@@ -37,7 +37,7 @@ export interface Deps extends TokenCore {
 
 /** `refreshUpstream`: the Entra client's refresh (`EntraUpstream.refresh`), for renewing Entra tokens. */
 export function buildDeps(config: Config, parts: { refreshUpstream?: RefreshUpstream } = {}): Deps {
-  const containers = openContainers(createCosmosClient(config), config.cosmos.database);
+  const containers = lazyContainers(config);
   const cimd = createCimdResolver({
     allowLoopback: config.registration.cimdAllowLoopback,
     redirectUriAllowlist: config.registration.redirectUriAllowlist,

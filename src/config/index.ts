@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { ConfigError, type ConfigProblem } from './errors.js';
 import { settings, type SettingName, type SettingSpec } from './settings.js';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The value types settings are made of; each refusal message says what a valid value looks like. */
 

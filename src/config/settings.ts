@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { bool, count, generateKeyHint, groupPermissions, guid, keyRing, list, origins, secretBytes, seconds, url } from './schemas.js';
 
 /**

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ToolRequirements } from '../authz/requirements.js';
 import { entitledScopes, type EntitledUser } from '../authz/entitlement.js';
 import type { GroupPermissionMap } from '../authz/requirements.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { GRANT_TYPES, RESPONSE_TYPES, TOKEN_ENDPOINT_AUTH_METHODS, type ClientMetadata, type TokenEndpointAuthMethod } from './client.js';
 import { InvalidClientMetadataError, InvalidRedirectUriError } from './errors.js';
 import { isLoopbackHost, validateRedirectUris } from './redirect-uri.js';

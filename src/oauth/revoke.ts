@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readFormBody } from '../http/body.js';
 import { NO_STORE, oauthErrorResponse } from '../http/respond.js';
 import type { HttpInput, HttpOutput } from '../http/types.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { readFormBody } from '../http/body.js';
 import { countTokensIssued } from '../observability/metrics.js';
 import { jsonResponse, NO_STORE, oauthErrorResponse } from '../http/respond.js';

@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { StoreContainer } from './lazy-container.js';
 import { openUnderSecret, sealUnderSecret } from '../crypto/key-wrap.js';
 import { InvalidRequestError } from '../oauth/errors.js';
 import { hashSecret, isWellFormedSecret, newSecret, sameSecret } from '../oauth/tokens/opaque.js';
@@ -65,7 +65,7 @@ interface PendingDocument {
   expiresAt: number;
 }
 
-export function createCosmosPendingAuthorizationStore(container: Container): PendingAuthorizationStore {
+export function createCosmosPendingAuthorizationStore(container: StoreContainer): PendingAuthorizationStore {
   return {
     async create(request, entraCodeVerifier, nowMs) {
       const state = newSecret();

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { Container } from '@azure/cosmos';
+import type { StoreContainer } from './lazy-container.js';
 import { cosmosStatus, ttlSeconds, withoutSystemFields } from './grants.js';
 
 /** Whose challenge: the Entra user, by tenant and object id (never by name, never by session). */
@@ -44,7 +44,7 @@ export function challengeId(user: ChallengedUser): string {
  * challenge is state for the user's next authorization, like the pending authorizations themselves,
  * and needs no container (nor Bicep) of its own.
  */
-export function createCosmosClaimsChallengeStore(container: Container): ClaimsChallengeStore {
+export function createCosmosClaimsChallengeStore(container: StoreContainer): ClaimsChallengeStore {
   return {
     async put(user, claims, nowMs) {
       const expiresAt = nowMs + CLAIMS_CHALLENGE_TTL_MS;

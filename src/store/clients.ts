@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { StoreContainer } from './lazy-container.js';
 import type { RegisteredClient } from '../oauth/client.js';
 import { isUrlClientId, type CimdResolver } from '../oauth/cimd.js';
 import { LruCache } from '../oauth/lru-cache.js';
@@ -86,7 +86,7 @@ function statusOf(error: unknown): number | undefined {
 }
 
 export interface CosmosClientStoreOptions {
-  container: Container;
+  container: StoreContainer;
   cimd: CimdResolver;
   cacheEntries?: number;
   now?: () => number;

@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { StoreContainer } from './lazy-container.js';
 import { translateConflict, ttlSeconds, withoutSystemFields, ConcurrentUpdateError } from './grants.js';
 
 /**
@@ -45,7 +45,7 @@ export interface CodeStore {
 /** A consumed code's document is kept this long, so a replay is still recognised (and revokes). */
 const CONSUMED_RETENTION_MS = 10 * 60 * 1000;
 
-export function createCosmosCodeStore(container: Container): CodeStore {
+export function createCosmosCodeStore(container: StoreContainer): CodeStore {
   return {
     async create(record, nowMs) {
       await container.items.create({ ...record, ttl: ttlSeconds(record.expiresAt, nowMs) });

@@ -3,8 +3,12 @@ import type { Config } from '../config/index.js';
 import { COSMOS_REQUEST_TIMEOUT_MS, COSMOS_RETRY_OPTIONS } from './availability.js';
 import { CONTAINERS, type ContainerName } from './containers.js';
 import { lazyManagedIdentity } from '../entra/managed-identity.js';
+import type { StoreContainer } from './lazy-container.js';
 
+/** The containers themselves (tests and tools reach every SDK call)... */
 export type Containers = Record<ContainerName, Container>;
+/** ...and what the stores need of them (`lazy-container.ts`). */
+export type StoreContainers = Record<ContainerName, StoreContainer>;
 
 /**
  * Connects to Cosmos DB: with the account key when one is configured (local stack), otherwise with the

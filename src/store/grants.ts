@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { StoreContainer } from './lazy-container.js';
 import type { EntraUser } from '../entra/user.js';
 
 /** A record with the ETag it was read or written with, for a later conditional write. */
@@ -89,7 +89,7 @@ export interface GrantStore {
   liveByUser(oid: string, nowMs: number): Promise<GrantRecord[]>;
 }
 
-export function createCosmosGrantStore(container: Container): GrantStore {
+export function createCosmosGrantStore(container: StoreContainer): GrantStore {
   const store: GrantStore = {
     async create(grant, nowMs) {
       const { resource, etag } = await container.items.create(toDocument(grant, nowMs));

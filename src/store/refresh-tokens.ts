@@ -1,4 +1,4 @@
-import type { Container } from '@azure/cosmos';
+import type { StoreContainer } from './lazy-container.js';
 import { ttlSeconds, withoutSystemFields } from './grants.js';
 
 /**
@@ -24,7 +24,7 @@ export interface RefreshTokenStore {
   find(tokenHash: string, nowMs: number): Promise<RefreshTokenRecord | undefined>;
 }
 
-export function createCosmosRefreshTokenStore(container: Container): RefreshTokenStore {
+export function createCosmosRefreshTokenStore(container: StoreContainer): RefreshTokenStore {
   return {
     async create(record, nowMs) {
       await container.items.create({ ...record, ttl: ttlSeconds(record.expiresAt, nowMs) });

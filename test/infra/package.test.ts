@@ -70,6 +70,16 @@ describe('cold start: what the entry loads at import', () => {
     expect(result.inputs.some((f) => f.includes('node_modules/@azure/identity/'))).toBe(true);
     expect(result.startupInputs.some((f) => f.includes('node_modules/@azure/functions/'))).toBe(true);
   });
+
+  test('not the Cosmos DB SDK: the first request that reads or writes loads it (lazy-containers.ts)', () => {
+    expect(result.startupInputs.filter((f) => /node_modules\/@azure\/(cosmos|core-rest-pipeline)\//.test(f))).toEqual([]);
+    expect(result.inputs.some((f) => f.includes('node_modules/@azure/cosmos/'))).toBe(true);
+  });
+
+  test("not zod's forty translations or its JSON Schema import (`import * as z`: only what the schemas use)", () => {
+    const unused = result.startupInputs.filter((f) => /node_modules\/zod\/.*\/(locales\/(?!en\.)|from-json-schema)/.test(f));
+    expect(unused).toEqual([]);
+  });
 });
 
 describe('the bundle registers exactly what the unbundled build registers', () => {

@@ -1,7 +1,7 @@
 import type { Config } from '../../config/index.js';
 import { createCosmosPendingAuthorizationStore, type PendingAuthorizationStore } from '../../store/authorizations.js';
 import { createCosmosCodeStore } from '../../store/codes.js';
-import type { Containers } from '../../store/cosmos.js';
+import type { StoreContainers } from '../../store/cosmos.js';
 import { createCosmosGrantStore } from '../../store/grants.js';
 import { createCosmosRefreshTokenStore } from '../../store/refresh-tokens.js';
 import { ServerError } from '../errors.js';
@@ -22,7 +22,7 @@ const noUpstream: RefreshUpstream = async () => {
 };
 
 /** Builds the token core from the configuration and the Cosmos containers (no network call). */
-export function createTokenCore(config: Config, containers: Containers, refreshUpstream: RefreshUpstream = noUpstream): TokenCore {
+export function createTokenCore(config: Config, containers: StoreContainers, refreshUpstream: RefreshUpstream = noUpstream): TokenCore {
   const accessTokens = createAccessTokenCodec({
     keyRing: config.tokens.encryptionKeys,
     issuer: config.baseUrl,
