@@ -5,6 +5,7 @@
 // is the gateway's own work, and its cost above the direct path is what hosting a gateway as a
 // function costs. Loaded by a second local host in the bench process; never deployed.
 import { app, type HttpRequest, type HttpResponseInit } from '@azure/functions';
+import { readBoundedBody } from '../src/mcp/body.js';
 import { forwardToExtension } from '../src/mcp/forward.js';
 import { clientResponseHeaders, upstreamRequestHeaders } from '../src/mcp/headers.js';
 
@@ -22,7 +23,9 @@ app.http('floor', {
     // /floor/mcp → the extension's streamable endpoint; /floor/sse and /floor/message → its legacy ones.
     const path = url.pathname.slice('/floor/'.length);
     const target = `${floorTarget.extensionUrl}${path === 'mcp' ? '' : `/${path}`}${url.search}`;
-    const body = request.method === 'POST' ? new Uint8Array(await request.arrayBuffer()) : null;
+    // Read as the gateway reads a POST (whole, once); the floor just does not look at it.
+    const read = request.method === 'POST' ? await readBoundedBody(request.body, request.headers.get('content-length')) : null;
+    const body = read?.kind === 'whole' ? read.bytes : (read?.stream ?? null);
     const upstream = await forwardToExtension({
       method: request.method,
       url: target,
