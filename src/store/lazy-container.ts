@@ -23,14 +23,19 @@ export interface StoreContainer {
   read(options?: RequestOptions): Promise<unknown>;
 }
 
-/** A container opened on first use; a failed open (it makes no network call) is retried on the next. */
-export function lazyContainer(open: () => Promise<Container>): StoreContainer {
-  let opened: Promise<Container> | undefined;
-  const container = () =>
+/** `open`, called once and its result kept; a failure is not kept, so the next call tries again. */
+export function openOnce<T>(open: () => Promise<T>): () => Promise<T> {
+  let opened: Promise<T> | undefined;
+  return () =>
     (opened ??= open().catch((error: unknown) => {
       opened = undefined;
       throw error;
     }));
+}
+
+/** A container opened on first use; a failed open (it makes no network call) is retried on the next. */
+export function lazyContainer(open: () => Promise<Container>): StoreContainer {
+  const container = openOnce(open);
   return {
     items: {
       create: async <T extends ItemDefinition>(body: T, options?: RequestOptions) => (await container()).items.create<T>(body, options),

@@ -1,7 +1,7 @@
 import type { Config } from '../config/index.js';
 import { CONTAINERS, type ContainerName } from './containers.js';
 import type { StoreContainers } from './cosmos.js';
-import { lazyContainer } from './lazy-container.js';
+import { lazyContainer, openOnce } from './lazy-container.js';
 
 /**
  * The app's containers, with `@azure/cosmos` (and the client, one per process) loaded by the first
@@ -9,12 +9,10 @@ import { lazyContainer } from './lazy-container.js';
  * cold start does not parse.
  */
 export function lazyContainers(config: Config): StoreContainers {
-  let opening: ReturnType<typeof open> | undefined;
-  const open = async () => {
+  const all = openOnce(async () => {
     const { createCosmosClient, openContainers } = await import('./cosmos.js');
     return openContainers(createCosmosClient(config), config.cosmos.database);
-  };
-  const all = () => (opening ??= open());
+  });
   const names = Object.keys(CONTAINERS) as ContainerName[];
   return Object.fromEntries(names.map((name) => [name, lazyContainer(async () => (await all())[name])])) as StoreContainers;
 }
