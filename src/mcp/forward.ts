@@ -9,9 +9,10 @@ import { BadGatewayError } from './errors.js';
  * hottest path, where fetch's WHATWG `Request`/`Response`/`Headers` objects and the streams around
  * them cost more CPU than the rest of the gateway's work (bench/README.md, "Where the gateway's cost
  * goes"). The request body is the bytes the gateway already read (a POST, see `body.ts`) or a stream.
- * The reply body is the upstream response itself, read only as the client reads it; destroying it
- * (the caller cancels it when the client goes away) ends the upstream request, so an abandoned SSE
- * session does not hold the extension's. Redirects are never followed: the extension never sends one.
+ * The reply body is the upstream response itself, read only as the client reads it; destroying it, or
+ * a reader that stops iterating it (the SSE guard, when the session ends), ends the upstream request,
+ * so an ended SSE session does not hold the extension's. Redirects are never followed: the extension
+ * never sends one.
  */
 export interface ForwardRequest {
   method: string;
@@ -62,9 +63,4 @@ export function forwardToExtension(request: ForwardRequest): Promise<ForwardedRe
 function isRedirect(reply: IncomingMessage): boolean {
   const status = reply.statusCode ?? 0;
   return status >= 300 && status < 400 && status !== 304;
-}
-
-/** A reply body as a web stream (for the SSE rewriting); cancelling it destroys the upstream request. */
-export function webStream(body: Readable): ReadableStream<Uint8Array> {
-  return Readable.toWeb(body) as ReadableStream<Uint8Array>;
 }
