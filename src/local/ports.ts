@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+
 /**
  * Default ports of the local stack, shared by `npm start` / `npm run emulators`, `local.settings.sample.json`
  * and `docs/deploy.md`. The gateway's 7071 is the Functions host's own default (`func start`), so the same
@@ -12,3 +15,58 @@ export const DEFAULT_PORTS = {
   managedIdentity: 7074,
   cosmos: 8081,
 } as const;
+
+/** Whether nothing listens on the port on loopback (IPv4, and IPv6 where the machine has it). */
+export async function isPortFree(port: number): Promise<boolean> {
+  for (const host of ['127.0.0.1', '::1']) {
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));
+      probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
+    });
+    if (!free) return false;
+  }
+  return true;
+}
+
+/** Where the kernel's ephemeral ports start (Linux's default 32768, also below IANA's 49152 elsewhere). */
+export function ephemeralPortsStart(): number {
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    if (Number.isInteger(low) && low > 0) return low;
+  } catch {
+    // not Linux: the default below
+  }
+  return 32768;
+}
+
+const RANGE = 10_000;
+
+/**
+ * A free port for a server whose URL must be known before it listens (the gateway's: it is the OAuth
+ * issuer, and the app reads it at import, seconds before the host listens). Taken from just below the
+ * kernel's ephemeral range: `listen(0)` and every outgoing connection take their ports inside that
+ * range, so nothing started meanwhile (another test's servers, the emulators, connections) lands on
+ * it, as a port picked by `listen(0)` and released could be.
+ */
+export async function reservedPort(): Promise<number> {
+  const top = ephemeralPortsStart();
+  const bottom = Math.max(1024, top - RANGE);
+  for (let attempt = 0; attempt < 50 && top - bottom > 100; attempt++) {
+    const port = bottom + Math.floor(Math.random() * (top - bottom));
+    if (await isPortFree(port)) return port;
+  }
+  return anyFreePort(); // a crowded or unusual range: what the kernel hands out
+}
+
+async function anyFreePort(): Promise<number> {
+  return new Promise<number>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}

@@ -1,6 +1,5 @@
 import { CosmosClient } from '@azure/cosmos';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/index.js';
 import { ensureContainers } from '../store/cosmos.js';
@@ -14,7 +13,7 @@ import { startGraphEmulator, type GraphEmulator } from './graph/index.js';
 import { startLocalHost } from './host/index.js';
 import { startGatewayInstances, type GatewayInstances, type SharedClock } from './instances/index.js';
 import { startManagedIdentityEmulator } from './managed-identity/index.js';
-import { DEFAULT_PORTS } from './ports.js';
+import { DEFAULT_PORTS, isPortFree, reservedPort } from './ports.js';
 
 export type EntraEmulator = Awaited<ReturnType<typeof startEntraEmulator>>;
 export type ManagedIdentityEmulator = Awaited<ReturnType<typeof startManagedIdentityEmulator>>;
@@ -299,35 +298,9 @@ async function resolveGatewayPort(requested: number | undefined, emulatorsOnly: 
   if (!Number.isInteger(port) || port < 0 || port > 65535) {
     throw new Error(`PORT must be a port number (0-65535), got "${fromEnv}".`);
   }
-  if (port === 0) return freePort();
+  if (port === 0) return reservedPort();
   if (!emulatorsOnly && !(await isPortFree(port))) {
     throw new Error(`Port ${port} is already in use. Stop what listens there, or set PORT to another port.`);
   }
   return port;
-}
-
-/** Whether nothing listens on the port on loopback (IPv4, and IPv6 where the machine has it). */
-export async function isPortFree(port: number): Promise<boolean> {
-  for (const host of ['127.0.0.1', '::1']) {
-    const free = await new Promise<boolean>((resolve) => {
-      const probe = createServer();
-      probe.once('error', (err: NodeJS.ErrnoException) => resolve(err.code !== 'EADDRINUSE'));
-      probe.listen({ port, host, exclusive: true }, () => probe.close(() => resolve(true)));
-    });
-    if (!free) return false;
-  }
-  return true;
-}
-
-/** A port that was free a moment ago (the gateway's URL must be known before the app is loaded). */
-async function freePort(): Promise<number> {
-  return new Promise<number>((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const address = probe.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      probe.close(() => resolve(port));
-    });
-  });
 }

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createServer, type AddressInfo } from 'node:net';
 import { promisify } from 'node:util';
 import { fileURLToPath } from 'node:url';
 import { discoverAuthorizationServerMetadata, discoverOAuthProtectedResourceMetadata, registerClient } from '@modelcontextprotocol/sdk/client/auth.js';
@@ -9,17 +8,10 @@ import { startLocalCosmos, type LocalCosmos } from '../../src/local/cosmos/serve
 import { startLocalHost, type LocalHost } from '../../src/local/host/index.js';
 import { createCosmosClient, ensureContainers, openContainers } from '../../src/store/cosmos.js';
 import { testEnv } from '../oauth/fixtures.js';
+import { reservedPort as freePort } from '../../src/local/ports.js';
 
 // The compiled app, as the Functions worker loads it (this file runs from dist/test/integration).
 const appEntry = fileURLToPath(new URL('../../src/index.js', import.meta.url));
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 describe('integration: discovery and registration through the local Functions host', () => {
   let cosmos: LocalCosmos;

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:net';
 import { DEFAULT_PORTS } from '../../src/local/ports.js';
-import { isPortFree, startLocalStack, type LocalStack } from '../../src/local/stack.js';
+import { isPortFree } from '../../src/local/ports.js';
+import { startLocalStack, type LocalStack } from '../../src/local/stack.js';
 
 const portOf = (url: string) => Number(new URL(url).port);
 

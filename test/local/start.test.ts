@@ -1,8 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { isPortFree } from '../../src/local/stack.js';
+import { isPortFree, reservedPort as freePort } from '../../src/local/ports.js';
 
 const START = fileURLToPath(new URL('../../src/local/start.js', import.meta.url));
 
@@ -22,14 +21,6 @@ function start(env: Record<string, string>, args: string[] = []): Started {
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
   const exited = once(child, 'exit') as Promise<[number | null, NodeJS.Signals | null]>;
   return { child, output: () => output, exited };
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
 }
 
 /** Polls until `check` passes or the child exits; bounded so a broken start fails instead of hanging. */

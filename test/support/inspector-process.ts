@@ -4,7 +4,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import { isPortFree } from '../../src/local/stack.js';
+import { isPortFree } from '../../src/local/ports.js';
 import { freePort } from './stack-process.js';
 
 const START = fileURLToPath(new URL('../../../node_modules/@modelcontextprotocol/inspector/client/bin/start.js', import.meta.url));

@@ -2,7 +2,7 @@
 // with PORT set. End-to-end tests use it so that real clients talk to exactly what users run.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { reservedPort } from '../../src/local/ports.js';
 import { fileURLToPath } from 'node:url';
 
 const START = fileURLToPath(new URL('../../src/local/start.js', import.meta.url));
@@ -18,18 +18,8 @@ export interface StackProcess {
   stop(): Promise<void>;
 }
 
-/** A TCP port that was free a moment ago, on loopback. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/** A free port for a child stack (below the ephemeral range, so nothing started meanwhile takes it). */
+export const freePort = reservedPort;
 
 /** Starts the local stack on a free gateway port and resolves once `/health` answers 200. `args`: `npm start -- <args>`. */
 export async function startStackProcess(env: Record<string, string> = {}, args: string[] = []): Promise<StackProcess> {
