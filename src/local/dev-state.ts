@@ -3,15 +3,16 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CONTAINERS } from '../store/containers.js';
+import type { EntraEmulator, SavedEntraState } from './entra/index.js';
 
 /**
  * What `npm start` keeps across restarts in a git-ignored folder (`.local/` by default; `npm start --
  * --clean` empties it first): the keys it generates (so the session tokens and the consent cookies it
- * issued stay valid) and the local Cosmos DB data (so MCP clients stay registered and grants stay).
- * Files are owner-only; they hold local-only keys, never a real credential.
- *
- * Not kept: the Entra emulator's signing keys and refresh tokens, so after a restart the Entra tokens
- * inside a grant no longer verify and clients sign in again (without registering or consenting again).
+ * issued stay valid), the local Cosmos DB data (so MCP clients stay registered and grants stay), and
+ * the Entra emulator's signing keys, refresh tokens, sign-in sessions, users' consents and port (so the
+ * Entra tokens inside a grant still verify, with the same issuer, and the gateway can still renew them:
+ * after a restart, or `npm run dev`'s restart on every change, tools that call Graph keep working
+ * without a new sign-in). Files are owner-only; they hold local-only keys, never a real credential.
  */
 export const DEFAULT_STATE_DIR = '.local';
 
@@ -75,6 +76,23 @@ export async function restoreCosmos(dir: string, endpoint: string, key: string, 
     client.dispose();
   }
   return count;
+}
+
+/** What the Entra emulator saved on the last stop, and the port it listened on (its issuer's). */
+export interface SavedEntra {
+  port: number;
+  emulator: SavedEntraState;
+}
+
+export function loadEntraState(dir: string): SavedEntra | undefined {
+  const file = join(dir, 'entra.json');
+  if (!existsSync(file)) return undefined;
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as Partial<SavedEntra>;
+  return saved.port && saved.emulator ? (saved as SavedEntra) : undefined;
+}
+
+export async function saveEntraState(dir: string, entra: Pick<EntraEmulator, 'url' | 'save'>): Promise<void> {
+  writeOwnerOnly(dir, 'entra.json', { port: Number(new URL(entra.url).port), emulator: await entra.save() } satisfies SavedEntra);
 }
 
 function cosmosClient(endpoint: string, key: string): CosmosClient {

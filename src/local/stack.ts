@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/index.js';
 import { ensureContainers } from '../store/cosmos.js';
 import { createLocalCertificate } from './certificate.js';
-import { loadOrCreateDevKeys, restoreCosmos, saveCosmos } from './dev-state.js';
+import { loadEntraState, loadOrCreateDevKeys, restoreCosmos, saveCosmos, saveEntraState } from './dev-state.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
 import { startLocalTtlSweeper, type TtlSweeper } from './cosmos/sweeper.js';
 import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
@@ -142,10 +142,13 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
         },
       ],
     };
-    const entra = await onPreferredPort(portFor(DEFAULT_PORTS.entra), (port) =>
-      startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory }),
+    // With a state folder, the port of the last run first: it is the issuer of the tokens kept there.
+    const savedEntra = stateDir ? loadEntraState(stateDir) : undefined;
+    const entra = await onPreferredPort(savedEntra?.port ?? portFor(DEFAULT_PORTS.entra), (port) =>
+      startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory, saved: savedEntra?.emulator }),
     );
     started.push(entra);
+    if (stateDir) started.push({ close: () => saveEntraState(stateDir, entra) });
     const managedIdentity = await onPreferredPort(portFor(DEFAULT_PORTS.managedIdentity), (port) => startManagedIdentityEmulator({ entra, port }));
     started.push(managedIdentity);
     const graph = await onPreferredPort(portFor(DEFAULT_PORTS.graph), (port) =>

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { JWK } from 'jose';
 import { LOCAL_TENANT_ID } from '../defaults.js';
 import { findResource } from './apps.js';
 import { issueAppAccessToken, type TokenContext } from './claims.js';
@@ -11,7 +12,7 @@ import { EntraError } from './errors.js';
 import { errorLookupPage, errorPage } from './html.js';
 import { sendHtml, sendJson } from './http.js';
 import { KeyRing } from './keys.js';
-import { GrantStore, newCounters, type EntraCounters } from './state.js';
+import { GrantStore, newCounters, type EntraCounters, type SavedGrants } from './state.js';
 import { handleToken } from './token.js';
 
 export type { DirectoryInput, Directory, AppRegistration, DirectoryUser } from './directory.js';
@@ -30,6 +31,14 @@ export interface EntraEmulatorOptions {
   refreshTokenLifetimeSeconds?: number;
   /** Clock in milliseconds since the epoch; tests pass one to test expiry without waiting. */
   now?: () => number;
+  /** What an earlier run's `save()` returned (`npm start` keeps it in `.local/`): its signing keys and grants. */
+  saved?: SavedEntraState;
+}
+
+/** The emulator's state that outlives a restart: tokens it issued keep verifying, refresh tokens keep working. */
+export interface SavedEntraState {
+  keys: JWK[];
+  grants: SavedGrants;
 }
 
 export interface EntraEmulator {
@@ -46,6 +55,8 @@ export interface EntraEmulator {
   directory: Directory;
   resetCounters(): void;
   rotateSigningKey(): Promise<void>;
+  /** Its signing keys and grants, for `saved` of the next start. */
+  save(): Promise<SavedEntraState>;
   /**
    * Graph's `revokeSignInSessions` for a user (oid or username): sessions and refresh tokens from
    * before now are refused with AADSTS50173 (refresh and on-behalf-of).
@@ -84,7 +95,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
   const origin = `http://${urlHost}:${port}`;
   const clockMs = options.now ?? Date.now;
   const now = () => Math.floor(clockMs() / 1000);
-  const keys = await KeyRing.create();
+  const keys = await KeyRing.create(options.saved?.keys);
   let directory: Directory;
   try {
     directory = buildDirectory(options.directory, options.redirectUris ?? [], `${origin}/${LOCAL_TENANT_ID}/v2.0`);
@@ -100,14 +111,9 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
     now,
     accessTokenLifetime: options.accessTokenLifetimeSeconds ?? 3599,
   };
-  const ctx: EmulatorContext = {
-    directory,
-    tokens,
-    grants: new GrantStore(now, options.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600),
-    counters: newCounters(),
-    origin,
-    nowMs: clockMs,
-  };
+  const grants = new GrantStore(now, options.refreshTokenLifetimeSeconds ?? 90 * 24 * 3600);
+  if (options.saved) grants.restore(options.saved.grants);
+  const ctx: EmulatorContext = { directory, tokens, grants, counters: newCounters(), origin, nowMs: clockMs };
   server.on('request', (req, res) => {
     route(ctx, req, res).catch(() => {
       if (!res.headersSent) sendJson(res, 500, { error: 'server_error', error_description: 'The emulator failed to handle the request.' });
@@ -129,6 +135,7 @@ export async function startEntraEmulator(options: EntraEmulatorOptions = {}): Pr
       ctx.counters = newCounters();
     },
     rotateSigningKey: () => keys.rotate(),
+    save: async () => ({ keys: await keys.save(), grants: ctx.grants.save() }),
     revokeSignInSessions: (who) => {
       const user = directory.users.find((u) => u.oid === who || u.username.toLowerCase() === who.toLowerCase());
       if (!user) throw new Error(`revokeSignInSessions: no user ${who} in the emulator's directory`);

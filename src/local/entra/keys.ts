@@ -1,4 +1,4 @@
-import { calculateJwkThumbprint, exportJWK, generateKeyPair, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
+import { calculateJwkThumbprint, exportJWK, generateKeyPair, importJWK, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose';
 
 interface SigningKey {
   kid: string;
@@ -14,10 +14,24 @@ interface SigningKey {
 export class KeyRing {
   private keys: SigningKey[] = [];
 
-  static async create(): Promise<KeyRing> {
+  /** A new ring, or the one `saved` by an earlier run (`npm start` keeps it, so its tokens still verify). */
+  static async create(saved?: readonly JWK[]): Promise<KeyRing> {
     const ring = new KeyRing();
-    await ring.rotate();
+    if (saved && saved.length > 0) {
+      ring.keys = await Promise.all(
+        saved.map(async ({ d, p, q, dp, dq, qi, ...publicJwk }) => ({
+          kid: publicJwk.kid!,
+          privateKey: (await importJWK({ ...publicJwk, d, p, q, dp, dq, qi }, 'RS256', { extractable: true })) as CryptoKey,
+          publicJwk,
+        })),
+      );
+    } else await ring.rotate();
     return ring;
+  }
+
+  /** The keys, private parts included, for `create` to restore (local-only keys, never a real credential). */
+  async save(): Promise<JWK[]> {
+    return Promise.all(this.keys.map(async (k) => ({ ...(await exportJWK(k.privateKey)), ...k.publicJwk })));
   }
 
   /** Adds a new active key; keeps at most `keep` old keys published. */

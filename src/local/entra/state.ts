@@ -63,6 +63,12 @@ export function newCounters(): EntraCounters {
 
 const handle = (bytes: number) => randomBytes(bytes).toString('base64url');
 
+export interface SavedGrants {
+  refreshTokens: [string, RefreshRecord][];
+  sessions: [string, SignInSession][];
+  userConsents: [string, string[]][];
+}
+
 /**
  * In-memory grants. Codes live 10 minutes and are single-use. Refresh tokens are opaque handles; Entra
  * returns a new one on every refresh but, unlike the gateway's own tokens, does not revoke the old one
@@ -133,6 +139,21 @@ export class GrantStore {
     const found = this.progress.get(ticket);
     this.progress.delete(ticket);
     return found && this.now() < found.expiresAt ? found : undefined;
+  }
+
+  /** What outlives a restart of `npm start`: refresh tokens, sign-in sessions and users' consents (not codes or sign-ins in progress). */
+  save(): SavedGrants {
+    return {
+      refreshTokens: [...this.refreshTokens],
+      sessions: [...this.sessions],
+      userConsents: [...this.userConsents].map(([key, scopes]) => [key, [...scopes]]),
+    };
+  }
+
+  restore(saved: SavedGrants): void {
+    for (const [token, record] of saved.refreshTokens) this.refreshTokens.set(token, record);
+    for (const [sid, session] of saved.sessions) this.sessions.set(sid, session);
+    for (const [key, scopes] of saved.userConsents) this.userConsents.set(key, new Set(scopes));
   }
 
   recordUserConsent(userOid: string, clientAppId: string, resourceAppId: string, scopes: string[]): void {
