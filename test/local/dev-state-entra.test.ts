@@ -2,39 +2,37 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { reservedPort } from '../../src/local/ports.js';
-import { startLocalStack } from '../../src/local/stack.js';
 import { authorize, MemoryOAuthProvider } from '../integration/mcp-gateway-support.js';
+import { startStackProcess } from '../support/stack-process.js';
 
-// Its own file: the app reads its settings (the gateway's URL among them) when the host first imports
-// it, so the two stacks here must be the first of this module registry and share one gateway port.
+// `npm start` itself, twice, in a scratch working directory (where `--persist` keeps `.local/`), on the
+// same gateway port as a person's runs have: it is the issuer and audience of the tokens kept there.
 describe('npm start --persist: the Entra emulator kept across restarts', () => {
   test("a signed-in user's Graph tool keeps working after a restart, without signing in again", async () => {
-    const stateDir = mkdtempSync(join(tmpdir(), 'dev-state-entra-'));
-    // The same gateway port both times, as `npm start` has: it is the issuer and audience of the tokens.
-    const gatewayPort = await reservedPort();
+    const cwd = mkdtempSync(join(tmpdir(), 'dev-state-entra-'));
+    const port = await reservedPort();
     try {
-      const first = await startLocalStack({ gatewayPort, stateDir, log: () => {} });
+      const first = await startStackProcess({}, ['--persist'], { cwd, port });
       let accessToken: string;
       try {
-        accessToken = (await authorize(new MemoryOAuthProvider(), first.urls.mcp, 'adele@contoso.test')).access_token;
-        expect(await graphTool(first.urls.mcp, accessToken)).toContain('Adele');
+        accessToken = (await authorize(new MemoryOAuthProvider(), first.mcpUrl, 'adele@contoso.test')).access_token;
+        expect(await graphTool(first.mcpUrl, accessToken)).toContain('Adele');
       } finally {
-        await first.close();
+        await first.stop(); // SIGTERM: the stack saves .local/ as it stops
       }
-      expect(statSync(join(stateDir, 'entra.json')).mode & 0o077).toBe(0);
+      expect(statSync(join(cwd, '.local', 'entra.json')).mode & 0o077).toBe(0);
 
-      const second = await startLocalStack({ gatewayPort, stateDir, log: () => {} });
+      const second = await startStackProcess({}, ['--persist'], { cwd, port });
       try {
-        // The Entra token in the grant was signed by the emulator's key of the first run; OBO checks it.
-        expect(await graphTool(second.urls.mcp, accessToken)).toContain('Adele');
-        expect(second.entra.counters.signIns).toBe(0);
+        // The Entra token in the grant was signed by the first run's emulator key, under its issuer; OBO checks both.
+        expect(await graphTool(second.mcpUrl, accessToken)).toContain('Adele');
       } finally {
-        await second.close();
+        await second.stop();
       }
     } finally {
-      rmSync(stateDir, { recursive: true, force: true });
+      rmSync(cwd, { recursive: true, force: true });
     }
-  }, 90_000);
+  }, 120_000);
 });
 
 /** `get_graph_user_details` through the gateway; the tool result's text, or the failure. */

@@ -21,13 +21,22 @@ export interface StackProcess {
 /** A free port for a child stack (below the ephemeral range, so nothing started meanwhile takes it). */
 export const freePort = reservedPort;
 
-/** Starts the local stack on a free gateway port and resolves once `/health` answers 200. `args`: `npm start -- <args>`. */
-export async function startStackProcess(env: Record<string, string> = {}, args: string[] = []): Promise<StackProcess> {
-  const port = await freePort();
+/**
+ * Starts the local stack and resolves once `/health` answers 200. `args`: `npm start -- <args>`;
+ * `where.port`: the gateway's port (default: a free one); `where.cwd`: the working directory (where
+ * `--persist` keeps `.local/`; default: this process's).
+ */
+export async function startStackProcess(
+  env: Record<string, string> = {},
+  args: string[] = [],
+  where: { port?: number; cwd?: string } = {},
+): Promise<StackProcess> {
+  const port = where.port ?? (await freePort());
   const baseUrl = `http://localhost:${port}`;
   const child: ChildProcess = spawn(process.execPath, [START, ...args], {
     env: { ...process.env, ...env, PORT: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
+    ...(where.cwd ? { cwd: where.cwd } : {}),
   });
   let output = '';
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
