@@ -144,7 +144,8 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
     };
     // With a state folder, the port of the last run first: it is the issuer of the tokens kept there.
     const savedEntra = stateDir ? loadEntraState(stateDir) : undefined;
-    const entra = await onPreferredPort(savedEntra?.port ?? portFor(DEFAULT_PORTS.entra), (port) =>
+    const entraPorts = [...(savedEntra ? [savedEntra.port] : []), portFor(DEFAULT_PORTS.entra)];
+    const entra = await onPreferredPort(entraPorts, (port) =>
       startEntraEmulator({ port, redirectUris: [`${gatewayUrl}/callback`], directory, saved: savedEntra?.emulator }),
     );
     started.push(entra);
@@ -282,16 +283,18 @@ async function createDatabase(endpoint: string): Promise<void> {
 
 const randomSecret = () => randomBytes(32).toString('base64url');
 
-/** The emulator's default port, or any free one when another process holds it. */
-async function onPreferredPort<T>(preferred: number, start: (port: number) => Promise<T>): Promise<T> {
-  if (!(await isPortFree(preferred))) return start(0);
-  try {
-    return await start(preferred);
-  } catch (err) {
-    // Lost a race for the port between the check and the listen: any free port will do.
-    if ((err as NodeJS.ErrnoException).code === 'EADDRINUSE') return start(0);
-    throw err;
+/** The first of `preferred` that is free (the last run's port, the default), or any free one. */
+async function onPreferredPort<T>(preferred: number | number[], start: (port: number) => Promise<T>): Promise<T> {
+  for (const port of [preferred].flat()) {
+    if (!(await isPortFree(port))) continue;
+    try {
+      return await start(port);
+    } catch (err) {
+      // Lost a race for the port between the check and the listen: try the next.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
   }
+  return start(0);
 }
 
 /** The gateway's port is a promise (its URL is the OAuth issuer): taken means a clear error, not another port. */
