@@ -1,4 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
+import { onceSucceeded } from '../lib/once.js';
 
 /**
  * The app's managed identity as a `TokenCredential` that loads `@azure/identity` on its first token
@@ -8,17 +9,9 @@ import type { TokenCredential } from '@azure/identity';
  * cached: the next request tries again.
  */
 export function lazyManagedIdentity(clientId?: string): TokenCredential {
-  let credential: Promise<TokenCredential> | undefined;
-  return {
-    async getToken(scopes, options) {
-      credential ??= import('@azure/identity').then(
-        ({ ManagedIdentityCredential }) => (clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential()),
-        (error: unknown) => {
-          credential = undefined;
-          throw error;
-        },
-      );
-      return (await credential).getToken(scopes, options);
-    },
-  };
+  const credential = onceSucceeded(async (): Promise<TokenCredential> => {
+    const { ManagedIdentityCredential } = await import('@azure/identity');
+    return clientId ? new ManagedIdentityCredential({ clientId }) : new ManagedIdentityCredential();
+  });
+  return { getToken: async (scopes, options) => (await credential()).getToken(scopes, options) };
 }

@@ -2,6 +2,7 @@ import type { ConfidentialClientApplication, ICachePlugin, INetworkModule, Netwo
 import type { Config } from '../config/index.js';
 import { fetchAuthorityMetadata, type FetchLike } from './authority.js';
 import { clientCredential, type CredentialDeps } from './credentials.js';
+import { onceSucceeded } from '../lib/once.js';
 
 export interface ConfidentialClientOptions extends CredentialDeps {
   fetch?: FetchLike;
@@ -50,14 +51,7 @@ export async function createConfidentialClient(config: Config, options: Confiden
  * first request (cold start during an outage), the next request tries again.
  */
 export function lazyConfidentialClient(config: Config, options: ConfidentialClientOptions = {}): () => Promise<ConfidentialClientApplication> {
-  let pending: Promise<ConfidentialClientApplication> | undefined;
-  return () => {
-    pending ??= createConfidentialClient(config, options).catch((e: unknown) => {
-      pending = undefined;
-      throw e;
-    });
-    return pending;
-  };
+  return onceSucceeded(() => createConfidentialClient(config, options));
 }
 
 /** MSAL's network module: plain fetch, only to the authority's origin, never following redirects. */

@@ -1,5 +1,7 @@
 import type { Container, FeedOptions, FeedResponse, ItemDefinition, ItemResponse, PartitionKey, RequestOptions, SqlQuerySpec } from '@azure/cosmos';
 
+import { onceSucceeded } from '../lib/once.js';
+
 /**
  * The part of a Cosmos DB container the stores use. A real `Container` is one; so is `lazyContainer`'s,
  * which loads `@azure/cosmos` on its first call: the SDK is a third of what a cold start would otherwise
@@ -23,19 +25,9 @@ export interface StoreContainer {
   read(options?: RequestOptions): Promise<unknown>;
 }
 
-/** `open`, called once and its result kept; a failure is not kept, so the next call tries again. */
-export function openOnce<T>(open: () => Promise<T>): () => Promise<T> {
-  let opened: Promise<T> | undefined;
-  return () =>
-    (opened ??= open().catch((error: unknown) => {
-      opened = undefined;
-      throw error;
-    }));
-}
-
 /** A container opened on first use; a failed open (it makes no network call) is retried on the next. */
 export function lazyContainer(open: () => Promise<Container>): StoreContainer {
-  const container = openOnce(open);
+  const container = onceSucceeded(open);
   return {
     items: {
       create: async <T extends ItemDefinition>(body: T, options?: RequestOptions) => (await container()).items.create<T>(body, options),

@@ -1,7 +1,8 @@
 import type { Config } from '../config/index.js';
 import { CONTAINERS, type ContainerName } from './containers.js';
 import type { StoreContainers } from './cosmos.js';
-import { lazyContainer, openOnce } from './lazy-container.js';
+import { onceSucceeded } from '../lib/once.js';
+import { lazyContainer } from './lazy-container.js';
 
 /**
  * The app's containers, with `@azure/cosmos` (and the client, one per process) loaded by the first
@@ -9,7 +10,7 @@ import { lazyContainer, openOnce } from './lazy-container.js';
  * cold start does not parse.
  */
 export function lazyContainers(config: Config): StoreContainers {
-  const all = openOnce(async () => {
+  const all = onceSucceeded(async () => {
     const { createCosmosClient, openContainers } = await import('./cosmos.js');
     return openContainers(createCosmosClient(config), config.cosmos.database);
   });

@@ -1,6 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
 import { GRAPH_APP_ID } from '../defaults.js';
 import { InvalidAuthenticationTokenError } from './errors.js';
+import { onceSucceeded } from '../../lib/once.js';
 
 /** The audiences Entra puts in a Graph token, depending on how the scope was asked (URI, with or without the slash, or app id). */
 export const GRAPH_AUDIENCES = ['https://graph.microsoft.com', 'https://graph.microsoft.com/', GRAPH_APP_ID] as const;
@@ -29,7 +30,6 @@ interface Trust {
  * retried after a failure. `now` is the emulator's clock: tests move it to see expiry on real tokens.
  */
 export function createTokenVerifier(trusted: TrustedIssuer, authorizationUri: string, now: () => Date) {
-  let trust: Promise<Trust> | undefined;
   const fail = (message: string) => new InvalidAuthenticationTokenError(message, authorizationUri);
 
   async function resolveTrust(): Promise<Trust> {
@@ -47,15 +47,12 @@ export function createTokenVerifier(trusted: TrustedIssuer, authorizationUri: st
     const issuers = [v2.issuer, ...(v1 ? [v1.issuer] : []), `https://sts.windows.net/${trusted.tenantId}/`];
     return { issuers, jwks: createRemoteJWKSet(new URL(v2.jwks_uri), jwksOptions), tenantId: trusted.tenantId };
   }
+  const trust = onceSucceeded(resolveTrust);
 
   return async function verify(authorization: string | undefined): Promise<GraphCaller> {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '');
     if (!match?.[1]) throw fail('Access token is empty.');
-    trust ??= resolveTrust().catch((err: unknown) => {
-      trust = undefined;
-      throw err;
-    });
-    const { issuers, jwks, tenantId } = await trust;
+    const { issuers, jwks, tenantId } = await trust();
     let payload: JWTPayload;
     try {
       ({ payload } = await jwtVerify(match[1], jwks, {
