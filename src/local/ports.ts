@@ -70,3 +70,31 @@ async function anyFreePort(): Promise<number> {
     });
   });
 }
+
+/** The first of `preferred` that is free (the last run's port, the default), or any free one. */
+export async function onPreferredPort<T>(preferred: number | number[], start: (port: number) => Promise<T>): Promise<T> {
+  for (const port of [preferred].flat()) {
+    if (!(await isPortFree(port))) continue;
+    try {
+      return await start(port);
+    } catch (err) {
+      // Lost a race for the port between the check and the listen: try the next.
+      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
+    }
+  }
+  return start(0);
+}
+
+/** The gateway's port is a promise (its URL is the OAuth issuer): taken means a clear error, not another port. */
+export async function resolveGatewayPort(requested: number | undefined, emulatorsOnly: boolean): Promise<number> {
+  const fromEnv = process.env.PORT?.trim();
+  const port = requested ?? (fromEnv ? Number(fromEnv) : DEFAULT_PORTS.gateway);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    throw new Error(`PORT must be a port number (0-65535), got "${fromEnv}".`);
+  }
+  if (port === 0) return reservedPort();
+  if (!emulatorsOnly && !(await isPortFree(port))) {
+    throw new Error(`Port ${port} is already in use. Stop what listens there, or set PORT to another port.`);
+  }
+  return port;
+}

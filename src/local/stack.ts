@@ -1,5 +1,4 @@
 import { CosmosClient } from '@azure/cosmos';
-import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../config/index.js';
 import { ensureContainers } from '../store/cosmos.js';
@@ -7,19 +6,20 @@ import { createLocalCertificate } from './certificate.js';
 import { loadEntraState, loadOrCreateDevKeys, restoreCosmos, saveCosmos, saveEntraState } from './dev-state.js';
 import { startLocalCosmos, type LocalCosmos } from './cosmos/server.js';
 import { startLocalTtlSweeper, type TtlSweeper } from './cosmos/sweeper.js';
-import { LOCAL_GATEWAY_APP, LOCAL_MANAGED_IDENTITY } from './defaults.js';
+import { LOCAL_GATEWAY_APP } from './defaults.js';
 import { startEntraEmulator } from './entra/index.js';
 import { startGraphEmulator, type GraphEmulator } from './graph/index.js';
 import { startLocalHost } from './host/index.js';
 import { startGatewayInstances, type GatewayInstances, type SharedClock } from './instances/index.js';
 import { startManagedIdentityEmulator } from './managed-identity/index.js';
-import { DEFAULT_PORTS, isPortFree, reservedPort } from './ports.js';
+import { COSMOS_DATABASE, COSMOS_DUMMY_KEY, gatewaySettings, randomSecret, type LocalCredential } from './gateway-settings.js';
+import { DEFAULT_PORTS, onPreferredPort, resolveGatewayPort } from './ports.js';
 
 export type EntraEmulator = Awaited<ReturnType<typeof startEntraEmulator>>;
 export type ManagedIdentityEmulator = Awaited<ReturnType<typeof startManagedIdentityEmulator>>;
 export type LocalHost = Awaited<ReturnType<typeof startLocalHost>>;
 
-export type LocalCredential = 'managed_identity' | 'secret' | 'certificate';
+export type { LocalCredential } from './gateway-settings.js';
 
 export interface LocalStackOptions {
   /** The gateway's port; 0 picks a free one. Default: `PORT`, else 7071. */
@@ -88,10 +88,6 @@ export interface LocalStack {
   /** Stops everything in reverse order and restores `process.env`. */
   close(): Promise<void>;
 }
-
-const COSMOS_DATABASE = 'mcp-gateway';
-/** The in-process Cosmos server accepts any key; the client just needs one to sign requests. */
-const COSMOS_DUMMY_KEY = 'bG9jYWwtY29zbW9zLWtleS1hbnktdmFsdWUtd29ya3M=';
 
 /**
  * Starts the whole local stack: Cosmos, Entra, managed identity and Graph emulators, then (unless
@@ -207,55 +203,6 @@ export async function startLocalStack(options: LocalStackOptions = {}): Promise<
   }
 }
 
-interface SettingsInput {
-  gatewayUrl: string;
-  cosmos: LocalCosmos;
-  entra: EntraEmulator;
-  managedIdentity: ManagedIdentityEmulator;
-  graph: GraphEmulator;
-  mcpExtensionKey: string;
-  certificatePath?: string;
-  options: LocalStackOptions;
-}
-
-/** The gateway's settings (names from `src/config/settings.ts`) for the emulators just started. */
-function gatewaySettings(input: SettingsInput): Record<string, string> {
-  const { gatewayUrl, cosmos, entra, managedIdentity, graph, mcpExtensionKey, certificatePath, options } = input;
-  const credential = options.credential ?? 'managed_identity';
-  const env: Record<string, string> = {
-    GATEWAY_MODE: 'dev',
-    GATEWAY_BASE_URL: gatewayUrl,
-    ENTRA_TENANT_ID: entra.tenantId,
-    ENTRA_CLIENT_ID: LOCAL_GATEWAY_APP.clientId,
-    ENTRA_API_SCOPE: LOCAL_GATEWAY_APP.apiScope,
-    ENTRA_AUTHORITY_HOST: entra.authorityHost,
-    ENTRA_CREDENTIAL: credential,
-    GRAPH_BASE_URL: graph.url,
-    COSMOS_ENDPOINT: cosmos.endpoint,
-    COSMOS_DATABASE,
-    COSMOS_KEY: COSMOS_DUMMY_KEY,
-    // Fresh every run: nothing the local stack encrypts or signs outlives it, and no key is ever a constant.
-    TOKEN_ENCRYPTION_KEYS: `k1:${randomSecret()}`,
-    COOKIE_SECRET: randomSecret(),
-    CIMD_ALLOW_LOOPBACK: 'true',
-    // MCP Inspector's UI, on its default port, may call the MCP endpoints from the browser.
-    MCP_ALLOWED_ORIGINS: 'http://localhost:6274,http://127.0.0.1:6274',
-    MCP_EXTENSION_URL: `${gatewayUrl}/runtime/webhooks/mcp`,
-    MCP_EXTENSION_KEY: mcpExtensionKey,
-  };
-  if (credential === 'managed_identity') {
-    env.MANAGED_IDENTITY_CLIENT_ID = LOCAL_MANAGED_IDENTITY.clientId;
-    // What App Service sets for an app with a managed identity; @azure/identity reads these two.
-    env.IDENTITY_ENDPOINT = managedIdentity.endpoint;
-    env.IDENTITY_HEADER = managedIdentity.header;
-  } else if (credential === 'certificate') {
-    env.ENTRA_CERTIFICATE_PATH = certificatePath!;
-  } else {
-    env.ENTRA_CLIENT_SECRET = LOCAL_GATEWAY_APP.clientSecret;
-  }
-  return { ...env, ...options.env };
-}
-
 /** Sets the variables in `process.env`; the returned function puts back what was there before. */
 function applyEnv(vars: Record<string, string>): () => void {
   const previous = new Map(Object.keys(vars).map((k) => [k, process.env[k]]));
@@ -279,34 +226,4 @@ async function createDatabase(endpoint: string): Promise<void> {
   } finally {
     client.dispose();
   }
-}
-
-const randomSecret = () => randomBytes(32).toString('base64url');
-
-/** The first of `preferred` that is free (the last run's port, the default), or any free one. */
-async function onPreferredPort<T>(preferred: number | number[], start: (port: number) => Promise<T>): Promise<T> {
-  for (const port of [preferred].flat()) {
-    if (!(await isPortFree(port))) continue;
-    try {
-      return await start(port);
-    } catch (err) {
-      // Lost a race for the port between the check and the listen: try the next.
-      if ((err as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw err;
-    }
-  }
-  return start(0);
-}
-
-/** The gateway's port is a promise (its URL is the OAuth issuer): taken means a clear error, not another port. */
-async function resolveGatewayPort(requested: number | undefined, emulatorsOnly: boolean): Promise<number> {
-  const fromEnv = process.env.PORT?.trim();
-  const port = requested ?? (fromEnv ? Number(fromEnv) : DEFAULT_PORTS.gateway);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`PORT must be a port number (0-65535), got "${fromEnv}".`);
-  }
-  if (port === 0) return reservedPort();
-  if (!emulatorsOnly && !(await isPortFree(port))) {
-    throw new Error(`Port ${port} is already in use. Stop what listens there, or set PORT to another port.`);
-  }
-  return port;
 }
