@@ -1,21 +1,22 @@
 import { randomUUID } from 'node:crypto';
 import { DecryptionError } from '../crypto/aead.js';
 import { OpenedCache } from '../crypto/opened-cache.js';
-import { createDataKey, unwrapDataKey, wrapDataKey } from '../crypto/key-wrap.js';
+import { createDataKey } from '../crypto/key-wrap.js';
 import type { CodeStore } from '../store/codes.js';
 import type { GrantRecord, GrantStore, GrantUser, Versioned } from '../store/grants.js';
 import type { RefreshTokenStore } from '../store/refresh-tokens.js';
 import { EntraSessionEndedError } from '../entra/upstream.js';
-import { InvalidGrantError, InvalidRequestError, InvalidTokenError } from './errors.js';
-import { isWellFormedCodeChallenge, verifyPkce } from './pkce.js';
+import { InvalidTokenError } from './errors.js';
 import type { AccessTokenClaims, AccessTokenCodec } from './tokens/access-token.js';
 import { currentEntraAccessToken, sealEntraTokens, type EntraAccessToken, type EntraTokenSet, type RefreshUpstream } from './tokens/entra-session.js';
 import { GrantCache } from './tokens/grant-cache.js';
-import { hashSecret, isWellFormedSecret, newSecret } from './tokens/opaque.js';
-import { mintTokens, refreshGrant, type TokenIssuer, type TokenResponse } from './tokens/token-issuer.js';
+import { issueCode, redeemCode, type CodeBinding, type RedeemCodeParams } from './tokens/authorization-code.js';
+import { hashSecret, isWellFormedSecret } from './tokens/opaque.js';
+import { refreshGrant, type TokenIssuer, type TokenResponse } from './tokens/token-issuer.js';
 import { audit } from '../observability/audit.js';
 
 export type { TokenResponse } from './tokens/token-issuer.js';
+export type { CodeBinding, RedeemCodeParams } from './tokens/authorization-code.js';
 export type { EntraAccessToken, EntraTokenSet, RefreshUpstream } from './tokens/entra-session.js';
 
 /** A grant as the endpoints and tools see it: no sealed tokens, no key material. */
@@ -36,20 +37,6 @@ export interface NewGrantInput {
  */
 export interface CreatedGrant {
   readonly grant: GrantInfo;
-}
-
-export interface CodeBinding {
-  redirectUri: string;
-  /** The client's S256 `code_challenge` from its authorization request. */
-  codeChallenge: string;
-}
-
-export interface RedeemCodeParams {
-  clientId: string;
-  redirectUri: string;
-  codeVerifier: string;
-  /** The token request's `resource`; when absent the code's resource applies. */
-  resource?: string;
 }
 
 export interface AuthenticatedAccess {
@@ -127,7 +114,6 @@ export interface GrantServiceOptions {
   cache?: { maxEntries: number; freshForMs: number };
 }
 
-export const CODE_TTL_MS = 5 * 60 * 1000;
 export const PENDING_GRANT_TTL_MS = 10 * 60 * 1000;
 
 export function createGrantService(options: GrantServiceOptions): GrantService {
@@ -191,56 +177,10 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
     async issueCode(created, binding) {
       const dataKey = dataKeys.get(created);
       if (!dataKey) throw new TypeError('issueCode needs the CreatedGrant returned by createGrant');
-      if (!isWellFormedCodeChallenge(binding.codeChallenge)) {
-        throw new InvalidRequestError('code_challenge must be an S256 challenge (43 base64url characters).');
-      }
-      const code = newSecret();
-      const at = now();
-      await codes.create(
-        {
-          id: hashSecret(code),
-          grantId: created.grant.id,
-          clientId: created.grant.clientId,
-          redirectUri: binding.redirectUri,
-          codeChallenge: binding.codeChallenge,
-          resource: created.grant.resource,
-          scopes: created.grant.scopes,
-          wrappedKey: await wrapDataKey(dataKey, code, 'authorization-code'),
-          createdAt: at,
-          expiresAt: at + CODE_TTL_MS,
-          consumedAt: null,
-        },
-        at,
-      );
-      return code;
+      return issueCode(codes, created.grant, dataKey, binding, now());
     },
 
-    async redeemCode(code, params) {
-      if (!isWellFormedSecret(code)) throw new InvalidGrantError('The authorization code is malformed.');
-      const lookup = await codes.find(hashSecret(code), now());
-      if (lookup.status === 'unknown') throw new InvalidGrantError('The authorization code is unknown or has expired.');
-      // Only the code's own client may trigger the replay revocation: another client presenting a
-      // stolen, already-used code must not be able to end the victim's session (RFC 9700 §4.5).
-      if (lookup.record.clientId !== params.clientId) {
-        throw new InvalidGrantError('The authorization code was issued to another client.');
-      }
-      if (lookup.status === 'consumed') return replayed(lookup.record.grantId);
-      if (lookup.status === 'expired') throw new InvalidGrantError('The authorization code has expired (codes live 5 minutes); sign in again.');
-      const { record, etag } = lookup;
-      if (record.redirectUri !== params.redirectUri) {
-        throw new InvalidGrantError('redirect_uri does not match the one of the authorization request.');
-      }
-      if (params.resource !== undefined && params.resource !== record.resource) {
-        throw new InvalidGrantError('resource does not match the one of the authorization request.');
-      }
-      if (!(await verifyPkce(params.codeVerifier, record.codeChallenge))) {
-        throw new InvalidGrantError('code_verifier does not match the code_challenge of the authorization request.');
-      }
-      if (!(await codes.markConsumed(record, etag, now()))) return replayed(record.grantId);
-      if (!record.wrappedKey) throw new InvalidGrantError('The authorization code was already used.');
-      const dataKey = await unwrapDataKey(record.wrappedKey, code, 'authorization-code');
-      return mintTokens(issuer, record.grantId, dataKey, record.scopes);
-    },
+    redeemCode: (code, params) => redeemCode({ ...issuer, codes }, code, params),
 
     refresh: (refreshToken, params) => refreshGrant(issuer, refreshToken, params),
 
@@ -289,11 +229,6 @@ export function createGrantService(options: GrantServiceOptions): GrantService {
       }
     },
   };
-
-  async function replayed(grantId: string): Promise<never> {
-    await revokeGrant(grantId, 'authorization code replay');
-    throw new InvalidGrantError('The authorization code was already used; every token issued for it has been revoked.');
-  }
 
   async function revocationTarget(token: string): Promise<{ grantId: string; clientId: string } | undefined> {
     if (typeof token !== 'string') return undefined;
